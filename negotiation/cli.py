@@ -1,0 +1,143 @@
+"""Command line: ``negotiation run | validate``.
+
+Thin on purpose: parse arguments, call the Python API, print or save. Heavy
+modules (numpy, scipy, pydantic, matplotlib) are imported inside the commands
+so that ``negotiation --help`` answers at once.
+
+Exit codes: 0 success, 2 bad input or usage, 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+class InputError(Exception):
+    """Bad input found by the CLI itself (e.g. an output path that cannot be written)."""
+
+
+def write_atomic(path: str, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` all at once: a failed run never leaves a partial file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise InputError(f"{path}: output directory {directory} does not exist")
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path))
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import json
+
+    from .analysis import analyse
+    from .scenario import load_scenario
+
+    report = analyse(load_scenario(args.file))
+    if args.format == "json":
+        text = json.dumps(report.to_dict(), indent=2, allow_nan=False) + "\n"
+    else:
+        text = report.to_text()
+    _emit(text, args.output)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .scenario import load_scenario
+
+    failed = 0
+    for f in args.files:
+        try:
+            scenario = load_scenario(f)
+            problems = []
+            if args.strict:
+                from .evidence import missing_evidence
+                problems = missing_evidence(scenario)
+            for p in problems:
+                print(p, file=sys.stderr)
+            if problems:
+                failed += 1
+                continue
+            notes = "".join(f"\n  note: {n}" for n in scenario.notes)
+            print(f"{f}: ok ({len(scenario.parties)} parties, {len(scenario.issues)} issues, "
+                  f"{len(scenario.proposals)} proposals){notes}")
+        except Exception as exc:  # noqa: BLE001 - reported per file below
+            from .errors import ScenarioError
+            if not isinstance(exc, ScenarioError):
+                raise
+            print(str(exc), file=sys.stderr)
+            failed += 1
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="negotiation",
+        description="Game-theory analysis of peace talks from evidenced scenario files.")
+    parser.add_argument("--version", action="version", version="negotiation 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    run = sub.add_parser("run", help="analyse a scenario: bargaining range, solutions, proposals",
+                         description="Analyse one scenario file and print a report.")
+    run.add_argument("file", help="scenario YAML file")
+    run.add_argument("--format", choices=["table", "json"], default="table",
+                     help="readable tables (default) or the JSON contract")
+    run.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
+    run.set_defaults(func=cmd_run)
+
+    val = sub.add_parser("validate", help="check scenario files without analysing them",
+                         description="Check scenario files; exit 2 if any is invalid.")
+    val.add_argument("files", nargs="+", metavar="FILE")
+    val.add_argument("--strict", action="store_true",
+                     help="also require evidence or an assumption mark for every parameter")
+    val.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001
+        from .errors import NegotiationError, ScenarioError
+        if isinstance(exc, ScenarioError):
+            print(str(exc), file=sys.stderr)
+            return EXIT_INPUT
+        if isinstance(exc, NegotiationError):
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_INTERNAL
+        if os.environ.get("NEGOTIATION_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} "
+              "(set NEGOTIATION_DEBUG=1 for a traceback; please report it)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

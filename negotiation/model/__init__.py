@@ -1,0 +1,1 @@
+"""The validated scenario model, the outcome grid and vectorised utilities."""

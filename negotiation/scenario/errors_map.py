@@ -1,0 +1,117 @@
+"""Turn pydantic validation errors into one ``FILE:LINE: path: message``."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import ScenarioError
+from .yamlio import Path, line_of
+
+
+def real_path(data: Any, loc: tuple) -> Path:
+    """Keep the parts of a pydantic ``loc`` that exist in ``data``.
+
+    pydantic inserts union-member tags (``'float'``, ``'list[...]'``) into
+    ``loc``; they are not fields of the file and are dropped.
+    """
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, dict) and isinstance(part, str) and not path_is_tag(part):
+            path.append(part)  # a missing or unknown key: keep it
+            node = None
+    return tuple(path)
+
+
+def path_is_tag(part: str) -> bool:
+    return any(c in part for c in "[]()-") or part in {"float", "str", "int", "bool", "list",
+                                                     "dict", "tuple", "none"}
+
+
+def _members(tp: Any) -> list[Any]:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return [m for a in typing.get_args(tp) for m in _members(a)]
+    if origin is typing.Annotated:
+        return _members(typing.get_args(tp)[0])
+    return [tp]
+
+
+def allowed_keys(model: type[BaseModel], path: Path) -> list[str]:
+    """Field names valid at ``path`` (the mapping that holds an unknown key)."""
+    candidates: list[Any] = [model]
+    for part in path:
+        nxt: list[Any] = []
+        for tp in candidates:
+            for m in _members(tp):
+                if isinstance(m, type) and issubclass(m, BaseModel):
+                    field = m.model_fields.get(str(part))
+                    if field is not None:
+                        nxt.append(field.annotation)
+                elif typing.get_origin(m) is dict:
+                    nxt.append(typing.get_args(m)[1])
+                elif typing.get_origin(m) in (list, tuple) and isinstance(part, int):
+                    nxt.append(typing.get_args(m)[0])
+        candidates = nxt
+    keys: list[str] = []
+    for tp in candidates:
+        for m in _members(tp):
+            if isinstance(m, type) and issubclass(m, BaseModel):
+                keys += [k for k in m.model_fields if k not in keys]
+    return keys
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def dotted(path: Path) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _message(err: dict, path: Path, model: type[BaseModel]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = str(path[-1])
+        choices = allowed_keys(model, path[:-1])
+        hint = suggest(key, choices)
+        if not hint and choices:
+            hint = f" (allowed: {', '.join(choices)})"
+        return f"unknown key '{key}'{hint}"
+    if kind == "missing":
+        return "required field is missing"
+    msg = err["msg"]
+    msg = msg[0].lower() + msg[1:]
+    if kind in ("finite_number",):
+        return "must be a finite number (not NaN or infinity)"
+    given = err.get("input")
+    if not isinstance(given, (dict, list)) and given is not None:
+        msg += f", got {given!r}"
+    return msg
+
+
+def to_scenario_error(exc: ValidationError, data: Any, lines: dict[Path, int],
+                      file: str | None, model: type[BaseModel], prefix: Path = ()) -> ScenarioError:
+    """The most specific error of ``exc`` as a :class:`ScenarioError`."""
+    best = None
+    for err in exc.errors():
+        path = real_path(data, tuple(err["loc"]))
+        score = (len(path), err["type"] != "model_type" and not err["type"].endswith("_type"))
+        if best is None or score > best[0]:
+            best = (score, err, path)
+    _, err, path = best
+    full = prefix + path
+    line = line_of(lines, full)
+    return ScenarioError(_message(err, path, model), dotted(full), file, line)

@@ -1,0 +1,73 @@
+"""The agreement set and the bargaining range.
+
+The agreement set is ``A = {o : u_i(o) >= d_i for every veto party i}``
+(Fearon 1995's bargaining range, generalised to many issues and parties). Its
+extent per issue and per party is computed exactly on continuous issues:
+each bound is a lexicographic optimisation (:mod:`negotiation.solve.optimize`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .optimize import FEAS_TOL, Optimum, Stage, optimise
+from .problem import Problem
+from .results import BargainingRange, IssueRange, Point
+
+
+def point_of(problem: Problem, opt: Optimum) -> Point:
+    return Point(problem.space.decode(opt.coords),
+                 {n: float(u) for n, u in zip(problem.names, opt.utilities)})
+
+
+def max_slack(problem: Problem) -> Optimum | None:
+    """Outcome maximising the smallest veto surplus ``min_i (u_i - d_i)``."""
+    c = problem.veto.astype(float)
+    stages = [Stage("maximin", c), Stage("linear", c)]
+    return optimise(problem, stages, require_agreement=False)
+
+
+def bargaining_range(problem: Problem) -> BargainingRange:
+    """Agreement set summary: deal possible, issue ranges, party utility ranges."""
+    names = problem.names
+    reservation = {n: float(v) for n, v in zip(names, problem.d)}
+    slack = max_slack(problem)
+    grid_points = int(problem.agreement.sum())
+    deal = grid_points > 0 or (slack is not None and slack.values[0] >= -FEAS_TOL)
+    closest = point_of(problem, slack) if slack is not None else None
+    slack_value = float(slack.values[0]) if slack is not None else float("-inf")
+    if not deal:
+        return BargainingRange(False, reservation, {}, {}, slack_value, closest, grid_points)
+    exact = True
+    issues: dict[str, IssueRange] = {}
+    P, K = len(names), len(problem.space.issues)
+    zero_c = np.zeros(P)
+    for k, issue in enumerate(problem.space.issues):
+        if issue.continuous:
+            bounds = []
+            for sign in (-1.0, 1.0):
+                e = np.zeros(K)
+                e[k] = sign
+                opt = optimise(problem, [Stage("linear", zero_c, e)])
+                exact &= opt is not None and opt.exact
+                bounds.append(float(opt.coords[k]) if opt is not None else float("nan"))
+            issues[issue.name] = IssueRange(issue.name, min=bounds[0], max=bounds[1])
+        else:
+            levels = []
+            for j, level in enumerate(issue.levels):
+                opt = optimise(problem, [Stage("linear", zero_c)], fixed={k: float(j)})
+                if opt is not None:
+                    levels.append(level)
+            issues[issue.name] = IssueRange(issue.name, levels=tuple(levels))
+    parties: dict[str, tuple[float, float]] = {}
+    for i, n in enumerate(names):
+        ends = []
+        for sign in (-1.0, 1.0):
+            c = np.zeros(P)
+            c[i] = sign
+            opt = optimise(problem, [Stage("linear", c)])
+            exact &= opt is not None and opt.exact
+            ends.append(float(opt.utilities[i]) if opt is not None else float("nan"))
+        parties[n] = (ends[0], ends[1])
+    return BargainingRange(True, reservation, issues, parties, slack_value, closest,
+                           grid_points, exact)

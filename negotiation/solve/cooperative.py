@@ -1,0 +1,138 @@
+"""Cooperative bargaining solutions over the agreement set.
+
+The *players* of the bargaining problem are the veto parties: their consent
+defines the agreement set and their reservation values the disagreement point
+``d``. Non-veto parties do not change who must agree, but they count for
+efficiency: every solution breaks remaining ties by the total utility of all
+parties, then by the lowest grid index. A veto party whose best agreement
+gives it no more than ``d_i`` (no surplus to bargain over) is left out of the
+criterion, since it gets ``d_i`` in every agreement.
+
+Solutions are pure outcomes (no lotteries); on a non-convex utility set the
+maximiser of a criterion may not be unique, and the tie rules above decide.
+
+References
+----------
+Nash, J. (1950). The bargaining problem. Econometrica 18(2), 155-162.
+Kalai, E. & Smorodinsky, M. (1975). Other solutions to Nash's bargaining
+problem. Econometrica 43(3), 513-518.
+Kalai, E. (1977). Proportional solutions to bargaining situations.
+Econometrica 45(7), 1623-1630.
+Roth, A. (1979). Axiomatic Models of Bargaining. Springer (asymmetric Nash).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .agreement import point_of
+from .optimize import Optimum, Stage, optimise
+from .problem import Problem
+from .results import Solution
+
+SURPLUS_TOL = 1e-9
+SOLUTIONS = ("nash", "weighted_nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
+
+
+def ideal_point(problem: Problem) -> np.ndarray | None:
+    """``I_i = max`` over the agreement set of ``u_i``, per party (``None``: no deal)."""
+    P = len(problem.names)
+    out = np.empty(P)
+    for i in range(P):
+        c = np.zeros(P)
+        c[i] = 1.0
+        opt = optimise(problem, [Stage("linear", c)])
+        if opt is None:
+            return None
+        out[i] = opt.utilities[i]
+    return out
+
+
+def _players(problem: Problem, ideal: np.ndarray | None) -> np.ndarray:
+    """Veto parties with something to gain (``I_i - d_i > SURPLUS_TOL``)."""
+    players = problem.veto.copy()
+    if ideal is not None:
+        players &= (ideal - problem.d) > SURPLUS_TOL
+    return players
+
+
+def _total(problem: Problem) -> Stage:
+    return Stage("linear", np.ones(len(problem.names)))
+
+
+def _finish(problem: Problem, name: str, opt: Optimum | None) -> Solution | None:
+    if opt is None:
+        return None
+    p = point_of(problem, opt)
+    return Solution(p.outcome, p.utilities, name=name, exact=opt.exact, message=opt.message,
+                    coords=opt.coords)
+
+
+def nash_bargaining(problem: Problem, *, weights: np.ndarray | None = None,
+                    ideal: np.ndarray | None = None, name: str = "nash") -> Solution | None:
+    """Nash (1950) solution: maximise ``sum_i a_i log(u_i - d_i)`` over the agreement set.
+
+    With ``weights=None`` every player has ``a_i = 1`` (the symmetric solution);
+    otherwise ``a_i = weights[i]`` (the asymmetric or generalised Nash solution,
+    Roth 1979). Returns ``None`` when the agreement set is empty.
+    """
+    players = _players(problem, ideal_point(problem) if ideal is None else ideal)
+    a = np.ones(len(problem.names)) if weights is None else np.asarray(weights, dtype=float)
+    c = np.where(players, a, 0.0)
+    return _finish(problem, name, optimise(problem, [Stage("nash", c), _total(problem)]))
+
+
+def weighted_nash(problem: Problem, *, ideal: np.ndarray | None = None) -> Solution | None:
+    """Asymmetric Nash solution with exponents ``a_i = power_i``."""
+    return nash_bargaining(problem, weights=problem.power, ideal=ideal, name="weighted_nash")
+
+
+def kalai_smorodinsky(problem: Problem, *, ideal: np.ndarray | None = None) -> Solution | None:
+    """Kalai-Smorodinsky (1975): maximise ``min_i (u_i - d_i) / (I_i - d_i)``.
+
+    ``I`` is the ideal point (each player's best agreement). Ties on the
+    maximin value are broken by the sum of normalised gains (which makes the
+    result Pareto optimal among the players), then by total utility.
+    """
+    ideal = ideal_point(problem) if ideal is None else ideal
+    if ideal is None:
+        return None
+    players = _players(problem, ideal)
+    scale = np.where(players, 1.0 / np.where(players, ideal - problem.d, 1.0), 0.0)
+    stages = [Stage("maximin", scale), Stage("linear", scale), _total(problem)]
+    return _finish(problem, "kalai_smorodinsky", optimise(problem, stages))
+
+
+def egalitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solution | None:
+    """Egalitarian (Kalai 1977): maximise ``min_i (u_i - d_i)``, ties by the sum of gains."""
+    players = _players(problem, ideal_point(problem) if ideal is None else ideal)
+    c = players.astype(float)
+    stages = [Stage("maximin", c), Stage("linear", c), _total(problem)]
+    return _finish(problem, "egalitarian", optimise(problem, stages))
+
+
+def utilitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solution | None:
+    """Utilitarian: maximise the players' total utility over the agreement set.
+
+    Ties (frequent with linear utilities) go to the outcome with the largest
+    Nash product among the tied ones, then to the largest total utility of
+    all parties.
+    """
+    players = _players(problem, ideal_point(problem) if ideal is None else ideal)
+    c = problem.veto.astype(float)
+    stages = [Stage("linear", c), Stage("nash", players.astype(float)), _total(problem)]
+    return _finish(problem, "utilitarian", optimise(problem, stages))
+
+
+def all_solutions(problem: Problem) -> dict[str, Solution | None]:
+    """Every cooperative solution, keyed by its JSON name."""
+    ideal = ideal_point(problem)
+    if ideal is None:
+        return {name: None for name in SOLUTIONS}
+    return {
+        "nash": nash_bargaining(problem, ideal=ideal),
+        "weighted_nash": weighted_nash(problem, ideal=ideal),
+        "kalai_smorodinsky": kalai_smorodinsky(problem, ideal=ideal),
+        "egalitarian": egalitarian(problem, ideal=ideal),
+        "utilitarian": utilitarian(problem, ideal=ideal),
+    }

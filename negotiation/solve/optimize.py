@@ -1,0 +1,340 @@
+"""Lexicographic optimisation over the outcome space: grid search, then refinement.
+
+Every solver in :mod:`negotiation.solve` is an instance of one problem: over
+the agreement set, maximise a criterion of the utility vector, break ties by a
+second criterion, and so on. This module solves it in two steps:
+
+1. **Grid.** Evaluate each criterion on every grid outcome (vectorised) and
+   keep, stage by stage, the outcomes within ``GRID_TIE`` of the best; the
+   remaining tie goes to the lowest grid index (row-major, issues in file
+   order), which makes results deterministic.
+2. **Refinement.** Holding the discrete issues of the best grid outcome (and of
+   the runners-up with other discrete levels) fixed, solve each stage exactly
+   over the continuous issues with SLSQP, using analytic derivatives. Value
+   functions have kinks (at an ideal point, at the vertices of a
+   piecewise-linear function), so the neighbourhood of the grid point is cut
+   into *cells* on which every utility is smooth, and each cell is solved
+   separately. Earlier stages become constraints of later ones ("locks").
+
+A refined point replaces the grid point only if it satisfies every constraint
+and is lexicographically at least as good; otherwise the grid point is
+returned with ``exact=False`` and a message saying so.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import minimize
+
+from .problem import AGREE_TOL, Problem
+
+GRID_TIE = 1e-12      # ties on the grid (relative to the criterion's scale)
+REFINED_TIE = 1e-9    # ties between refined candidates
+LOCK_TOL = 1e-14      # slack allowed when an earlier stage becomes a constraint (drift ~ sqrt)
+FEAS_TOL = 1e-9       # constraint violation accepted in a refined point
+MAX_STARTS = 4        # discrete combinations refined (best grid point of each)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One criterion to maximise.
+
+    ``kind`` is ``"linear"`` (``c @ u + e @ x``), ``"nash"``
+    (``sum_i c_i log(u_i - d_i)`` over ``c_i > 0``) or ``"maximin"``
+    (``min_i c_i (u_i - d_i)`` over ``c_i > 0``). ``c`` has one entry per
+    party; ``e`` (linear only) one per issue coordinate.
+    """
+
+    kind: str
+    c: np.ndarray
+    e: np.ndarray | None = None
+
+    @property
+    def members(self) -> np.ndarray:
+        return np.flatnonzero(self.c > 0) if self.kind != "linear" else np.flatnonzero(self.c)
+
+    def grid_value(self, U: np.ndarray, X: np.ndarray | None, d: np.ndarray) -> np.ndarray:
+        m = self.members
+        if self.kind == "linear":
+            v = U @ self.c
+            if self.e is not None:
+                v = v + X @ self.e
+            return v
+        gains = U[:, m] - d[m]
+        if self.kind == "nash":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                logs = np.where(gains > 0, np.log(np.where(gains > 0, gains, 1.0)), -np.inf)
+            return logs @ self.c[m] if len(m) else np.zeros(U.shape[0])
+        if len(m) == 0:
+            return np.zeros(U.shape[0])
+        return np.min(gains * self.c[m], axis=1)
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """Where the lexicographic optimum is and how good it is."""
+
+    coords: np.ndarray            # (K,) issue coordinates (level index for discrete issues)
+    utilities: np.ndarray         # (P,)
+    values: tuple[float, ...]     # criterion value of each stage
+    exact: bool                   # refined on the continuous issues (or none exist)
+    message: str = ""
+    grid_index: int = -1
+    extra: dict = field(default_factory=dict)
+
+
+def _lex_better(a: tuple[float, ...], b: tuple[float, ...], tol: float) -> bool:
+    """Is ``a`` lexicographically better than ``b`` beyond ``tol``?"""
+    for x, y in zip(a, b):
+        scale = tol * max(1.0, abs(x), abs(y))
+        if x > y + scale:
+            return True
+        if x < y - scale:
+            return False
+    return False
+
+
+def grid_optimum(problem: Problem, stages: list[Stage], mask: np.ndarray) -> tuple[int, np.ndarray]:
+    """Best grid index within ``mask`` and the indices still tied after each stage."""
+    cand = np.flatnonzero(mask)
+    if cand.size == 0:
+        return -1, cand
+    U = problem.U[cand]
+    X = problem.space.coordinates(cand) if any(s.e is not None for s in stages) else None
+    for s in stages:
+        v = s.grid_value(U, X, problem.d)
+        best = np.max(v)
+        if not np.isfinite(best):
+            continue  # every candidate is -inf (e.g. no point with all gains positive)
+        keep = v >= best - GRID_TIE * max(1.0, abs(best))
+        cand, U = cand[keep], U[keep]
+        X = X[keep] if X is not None else None
+    return int(cand[0]), cand
+
+
+def optimise(problem: Problem, stages: list[Stage], *, mask: np.ndarray | None = None,
+             require_agreement: bool = True, fixed: dict[int, float] | None = None,
+             refine: bool = True) -> Optimum | None:
+    """Lexicographic optimum of ``stages`` over the agreement set.
+
+    Parameters
+    ----------
+    mask:
+        Grid outcomes allowed as starting points (default: all).
+    require_agreement:
+        Restrict to outcomes every veto party accepts (the agreement set).
+    fixed:
+        ``{issue index: coordinate}`` held fixed (discrete issues only).
+    Returns ``None`` when no grid outcome satisfies the restrictions.
+    """
+    space = problem.space
+    allowed = np.ones(space.size, dtype=bool) if mask is None else mask.copy()
+    if require_agreement:
+        allowed &= problem.agreement
+    if fixed:
+        X_all = None
+        for k, value in fixed.items():
+            if X_all is None:
+                X_all = space.all_coordinates()
+            allowed &= X_all[:, k] == value
+    thin = False
+    if require_agreement:
+        inside = allowed & problem.agreement
+        if not inside.any() and allowed.any() and len(space.continuous):
+            # The agreement set may be thinner than the grid: start from the grid
+            # outcome closest to it and let refinement (with constraints) find it.
+            veto = problem.veto
+            slack = np.min(problem.U[:, veto] - problem.d[veto], axis=1)
+            slack = np.where(allowed, slack, -np.inf)
+            inside = np.zeros_like(allowed)
+            inside[int(np.argmax(slack))] = True
+            thin = True
+        allowed = inside
+    best, _ = grid_optimum(problem, stages, allowed)
+    if best < 0:
+        return None
+    coords = space.coordinates([best])[0]
+    grid_vals = _stage_values(problem, stages, coords)
+    grid = Optimum(coords, problem.utilities(coords[None])[0], grid_vals,
+                   exact=len(space.continuous) == 0, grid_index=best)
+    if grid.exact or not refine:
+        return None if thin else grid
+    starts = [coords] + _runner_up_starts(problem, stages, allowed, coords)
+    found: Optimum | None = None
+    for start in starts:
+        for cell in _cells(problem, start):
+            cand = _refine_cell(problem, stages, start, cell, require_agreement)
+            if cand is not None and (found is None
+                                     or _lex_better(cand.values, found.values, REFINED_TIE)):
+                found = cand
+    if thin:
+        return found
+    if found is None or _lex_better(grid_vals, found.values, REFINED_TIE):
+        return Optimum(grid.coords, grid.utilities, grid.values, False,
+                       "continuous refinement did not improve on the grid point; "
+                       "result is grid-accurate only", best)
+    return Optimum(found.coords, found.utilities, found.values, True, "", best)
+
+
+def _stage_values(problem: Problem, stages: list[Stage], coords: np.ndarray) -> tuple[float, ...]:
+    u = problem.utilities(coords[None])
+    return tuple(float(s.grid_value(u, coords[None], problem.d)[0]) for s in stages)
+
+
+def _runner_up_starts(problem: Problem, stages: list[Stage], allowed: np.ndarray,
+                      coords: np.ndarray) -> list[np.ndarray]:
+    """Best grid point of the next-best discrete combinations (by the first stage)."""
+    disc = problem.space.discrete
+    if len(disc) == 0:
+        return []
+    cand = np.flatnonzero(allowed)
+    X = problem.space.coordinates(cand)
+    v = stages[0].grid_value(problem.U[cand], X, problem.d)
+    order = np.lexsort((cand, -v))
+    seen = {tuple(coords[disc])}
+    out = []
+    for j in order:
+        key = tuple(X[j, disc])
+        if key in seen or not np.isfinite(v[j]):
+            continue
+        seen.add(key)
+        out.append(X[j])
+        if len(out) >= MAX_STARTS - 1:
+            break
+    return out
+
+
+def _cells(problem: Problem, start: np.ndarray) -> list[np.ndarray]:
+    """Boxes around ``start`` (one grid step each way) on which utilities are smooth."""
+    per_issue = []
+    for k in problem.space.continuous:
+        lo, hi = problem.space.issues[k].range
+        h = problem.step(k)
+        a, b = max(lo, start[k] - h), min(hi, start[k] + h)
+        bp = problem.breakpoints(k)
+        inner = bp[(bp > a) & (bp < b)]
+        edges = np.concatenate([[a], inner, [b]])
+        per_issue.append([(edges[j], edges[j + 1]) for j in range(len(edges) - 1)
+                          if edges[j + 1] > edges[j]] or [(a, b)])
+    return [np.array(c) for c in itertools.product(*per_issue)]
+
+
+def _refine_cell(problem: Problem, stages: list[Stage], start: np.ndarray, cell: np.ndarray,
+                 require_agreement: bool) -> Optimum | None:
+    J = problem.space.continuous
+    d = problem.d
+    veto = np.flatnonzero(problem.veto) if require_agreement else np.array([], dtype=int)
+    mid = cell.mean(axis=1)
+    base = start.astype(float).copy()
+
+    def evaluate(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Coordinates, utilities and their Jacobian at continuous values ``x``."""
+        c = base.copy()
+        c[J] = x
+        side = np.where(c[J] < mid, 1.0, -1.0)
+        return c, problem.utilities(c[None])[0], problem.jacobian(c, J, side)
+
+    locks: list[tuple[Stage, float, np.ndarray]] = []
+    x = np.clip(start[J], cell[:, 0], cell[:, 1])
+    for stage in stages:
+        x = _solve_stage(stage, x, cell, evaluate, J, d, veto, locks)
+        if x is None:
+            return None
+        c, u, _ = evaluate(x)
+        locks.append((stage, float(stage.grid_value(u[None], c[None], d)[0]), u.copy()))
+    c, u, _ = evaluate(x)
+    if require_agreement and np.any(u[veto] < d[veto] - max(FEAS_TOL, AGREE_TOL)):
+        return None
+    for st, val, ustar in locks[:-1]:
+        if np.any(_lock_value(st, val, ustar, c, u, d) < -FEAS_TOL):
+            return None
+    return Optimum(c, u, tuple(v for _, v, _ in locks), True)
+
+
+def _linear(stage: Stage, c, u, jac, J):
+    val = float(stage.c @ u)
+    grad = stage.c @ jac
+    if stage.e is not None:
+        val += float(stage.e @ c)
+        grad = grad + stage.e[J]
+    return val, grad
+
+
+def _solve_stage(stage: Stage, x0, cell, evaluate, J, d, veto, locks):
+    n = len(J)
+    m = stage.members
+    maximin = stage.kind == "maximin"
+    nvar = n + (1 if maximin else 0)
+    bounds = [tuple(b) for b in cell] + ([(None, None)] if maximin else [])
+
+    def objective(z):
+        c, u, jac = evaluate(z[:n])
+        grad = np.zeros(nvar)
+        if maximin:
+            grad[n] = -1.0
+            return -z[n], grad
+        if stage.kind == "linear":
+            val, g = _linear(stage, c, u, jac, J)
+            grad[:n] = -g
+            return -val, grad
+        safe = np.maximum(u[m] - d[m], 1e-300)
+        grad[:n] = -(stage.c[m] / safe) @ jac[m]
+        return -float(np.sum(stage.c[m] * np.log(safe))), grad
+
+    def cons(z):
+        c, u, _ = evaluate(z[:n])
+        out = [u[veto] - d[veto]]
+        if maximin:
+            out.append((u[m] - d[m]) * stage.c[m] - z[n])
+        out += [_lock_value(st, val, ustar, c, u, d) for st, val, ustar in locks]
+        return np.concatenate(out)
+
+    def cons_jac(z):
+        c, u, jac = evaluate(z[:n])
+        rows = [np.hstack([jac[veto], np.zeros((len(veto), nvar - n))])]
+        if maximin:
+            rows.append(np.hstack([jac[m] * stage.c[m][:, None], -np.ones((len(m), 1))]))
+        for st, _, _ in locks:
+            g = _lock_jac(st, c, u, jac, J)
+            rows.append(np.hstack([g, np.zeros((g.shape[0], nvar - n))]))
+        return np.vstack(rows)
+
+    z0 = np.array(x0, dtype=float)
+    if maximin:
+        _, u, _ = evaluate(z0)
+        z0 = np.append(z0, np.min((u[m] - d[m]) * stage.c[m]) if len(m) else 0.0)
+    try:
+        res = minimize(objective, z0, jac=True, method="SLSQP", bounds=bounds,
+                       constraints=[{"type": "ineq", "fun": cons, "jac": cons_jac}],
+                       options={"ftol": 1e-15, "maxiter": 300})
+    except (ValueError, FloatingPointError):  # pragma: no cover - defensive
+        return None
+    z = np.clip(res.x[:n], cell[:, 0], cell[:, 1])
+    return z if np.all(np.isfinite(z)) else None
+
+
+def _lock_value(st: Stage, val: float, ustar: np.ndarray, c, u: np.ndarray, d: np.ndarray):
+    """Earlier stage ``st`` (optimum ``val``, utilities ``ustar``) as ``>= 0`` constraints."""
+    m = st.members
+    tol = LOCK_TOL * max(1.0, abs(val))
+    if st.kind == "linear":
+        v = float(st.c @ u) + (float(st.e @ c) if st.e is not None else 0.0)
+        return np.array([v - val + tol])
+    if st.kind == "nash":
+        return u[m] - ustar[m] + LOCK_TOL
+    return (u[m] - d[m]) * st.c[m] - val + tol
+
+
+def _lock_jac(st: Stage, c, u, jac, J):
+    m = st.members
+    if st.kind == "linear":
+        g = st.c @ jac
+        if st.e is not None:
+            g = g + st.e[J]
+        return g[None, :]
+    if st.kind == "nash":
+        return jac[m]
+    return jac[m] * st.c[m][:, None]

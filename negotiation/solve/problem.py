@@ -1,0 +1,125 @@
+"""The compiled bargaining problem the solvers work on.
+
+A :class:`Problem` holds what every solver needs, computed once: the outcome
+grid, the ``(N, P)`` utility matrix of all grid outcomes, the reservation
+values ``d``, who has a veto, bargaining powers, and fast evaluation of
+utilities and their derivatives at any point (for continuous refinement).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from ..model.issues import OutcomeSpace
+from ..model.scenario import Scenario
+from ..model.utility import grid_utilities, reservation_values, weight_matrix
+
+#: An outcome is in the agreement set when ``u_i >= d_i - AGREE_TOL`` for every veto party.
+AGREE_TOL = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    scenario: Scenario
+    reservation: np.ndarray = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.reservation is None:
+            object.__setattr__(self, "reservation", reservation_values(self.scenario))
+        object.__setattr__(self, "reservation",
+                           np.asarray(self.reservation, dtype=float).copy())
+        self.reservation.setflags(write=False)
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> "Problem":
+        return cls(scenario)
+
+    # ------------------------------------------------------------------ structure
+    @property
+    def space(self) -> OutcomeSpace:
+        return self.scenario.space
+
+    @property
+    def d(self) -> np.ndarray:
+        return self.reservation
+
+    @cached_property
+    def names(self) -> list[str]:
+        return self.scenario.party_names
+
+    @cached_property
+    def veto(self) -> np.ndarray:
+        return np.array([p.veto for p in self.scenario.parties])
+
+    @cached_property
+    def power(self) -> np.ndarray:
+        return np.array([p.power for p in self.scenario.parties], dtype=float)
+
+    @cached_property
+    def weights(self) -> np.ndarray:
+        return weight_matrix(self.scenario)
+
+    @cached_property
+    def U(self) -> np.ndarray:
+        """``(N, P)`` utilities of every grid outcome."""
+        return grid_utilities(self.scenario)
+
+    @cached_property
+    def agreement(self) -> np.ndarray:
+        """Boolean mask of grid outcomes every veto party weakly prefers to its BATNA."""
+        return agreement_mask(self.U, self.d, self.veto)
+
+    @cached_property
+    def _active(self) -> list[list[tuple[int, object]]]:
+        """Per issue, the (party, value function) pairs with positive weight."""
+        out = []
+        for k in range(len(self.space.issues)):
+            out.append([(i, p.values[k]) for i, p in enumerate(self.scenario.parties)
+                        if self.weights[i, k] > 0])
+        return out
+
+    # ------------------------------------------------------------------ evaluation
+    def utilities(self, coords: np.ndarray) -> np.ndarray:
+        """``(M, P)`` utilities at ``(M, K)`` issue coordinates."""
+        coords = np.atleast_2d(np.asarray(coords, dtype=float))
+        out = np.zeros((coords.shape[0], len(self.names)))
+        for k, active in enumerate(self._active):
+            for i, vf in active:
+                out[:, i] += self.weights[i, k] * vf(coords[:, k])
+        return out
+
+    def jacobian(self, coords: np.ndarray, issues: np.ndarray, side: np.ndarray) -> np.ndarray:
+        """``(P, len(issues))`` one-sided derivatives of utilities in ``issues``."""
+        jac = np.zeros((len(self.names), len(issues)))
+        for j, k in enumerate(issues):
+            x = np.array(coords[k], dtype=float)
+            s = np.array(side[j], dtype=float)
+            for i, vf in self._active[k]:
+                jac[i, j] = self.weights[i, k] * float(vf.slope(x, s))
+        return jac
+
+    def breakpoints(self, k: int) -> np.ndarray:
+        """Sorted points of issue ``k``'s range where some utility may have a kink."""
+        lo, hi = self.space.issues[k].range
+        pts = {lo, hi}
+        for _, vf in self._active[k]:
+            pts.update(b for b in vf.breakpoints() if lo < b < hi)
+        return np.array(sorted(pts))
+
+    def step(self, k: int) -> float:
+        issue = self.space.issues[k]
+        return (issue.range[1] - issue.range[0]) / (issue.grid - 1)
+
+
+def agreement_mask(U: np.ndarray, d: np.ndarray, veto: np.ndarray) -> np.ndarray:
+    """Rows of ``U`` where every veto party gets at least its reservation value."""
+    U = np.asarray(U)
+    if not np.any(veto):
+        return np.ones(U.shape[0], dtype=bool)
+    return np.all(U[:, veto] >= np.asarray(d)[veto] - AGREE_TOL, axis=1)
+
+
+__all__ = ["Problem", "agreement_mask", "AGREE_TOL"]

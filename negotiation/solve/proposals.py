@@ -1,0 +1,46 @@
+"""Evaluate concrete proposals against the reservation values and the solutions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .problem import AGREE_TOL, Problem
+from .results import Point, ProposalEvaluation, Solution
+
+
+def outcome_distance(problem: Problem, a: np.ndarray, b: np.ndarray) -> float:
+    """Root-mean-square difference of two outcomes, each issue scaled to [0, 1].
+
+    A continuous issue is scaled by its range; a discrete one by its number of
+    levels minus one (adjacent levels are ``1/(L-1)`` apart).
+    """
+    diffs = []
+    for k, issue in enumerate(problem.space.issues):
+        if issue.continuous:
+            span = issue.range[1] - issue.range[0]
+        else:
+            span = max(len(issue.levels) - 1, 1)
+        diffs.append((a[k] - b[k]) / span)
+    return float(np.sqrt(np.mean(np.square(diffs))))
+
+
+def evaluate_proposal(problem: Problem, name: str, outcome: dict,
+                      solutions: dict[str, Solution | None], source=None) -> ProposalEvaluation:
+    """Utilities, acceptance and distance to each solution of one proposal.
+
+    A party *accepts* a proposal when it gets at least its reservation value;
+    the proposal is *in the agreement set* when every veto party accepts.
+    """
+    coords = problem.space.encode(outcome)
+    u = problem.utilities(coords[None])[0]
+    names = problem.names
+    accepts = u >= problem.d - AGREE_TOL
+    point = Point(problem.space.decode(coords), {n: float(x) for n, x in zip(names, u)})
+    distance = {k: outcome_distance(problem, coords, s.coords)
+                for k, s in solutions.items() if s is not None}
+    return ProposalEvaluation(
+        name=name, point=point,
+        accepted_by=tuple(n for n, ok in zip(names, accepts) if ok),
+        in_agreement_set=bool(np.all(accepts[problem.veto])),
+        surplus={n: float(x) for n, x in zip(names, u - problem.d)},
+        distance=distance, source=source)
