@@ -88,6 +88,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INPUT if failed else EXIT_OK
 
 
+def cmd_plot(args: argparse.Namespace) -> int:
+    from .plot.cli import run_plot
+    return run_plot(args)
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from .brief import run_brief
+    return run_brief(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="negotiation",
@@ -110,6 +120,23 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--strict", action="store_true",
                      help="also require evidence or an assumption mark for every parameter")
     val.set_defaults(func=cmd_validate)
+
+    plot = sub.add_parser("plot", help="draw a briefing figure for a scenario",
+                          description="Draw one figure in the house style.")
+    plot.add_argument("file", help="scenario YAML file")
+    plot.add_argument("--kind", required=True,
+                      choices=["utility-space", "ranges", "solutions"],
+                      help="which figure")
+    plot.add_argument("-o", "--output", metavar="PATH",
+                      help="output file; .png, .svg or .pdf (default: <scenario>-<kind>.png)")
+    plot.set_defaults(func=cmd_plot)
+
+    brief = sub.add_parser("brief", help="write a two-page briefing (HTML and PDF)",
+                           description="Write a self-contained HTML brief and its PDF.")
+    brief.add_argument("file", help="scenario YAML file")
+    brief.add_argument("-o", "--output", metavar="DIR", default="brief",
+                       help="output directory (default: ./brief)")
+    brief.set_defaults(func=cmd_brief)
     return parser
 
 

@@ -72,6 +72,7 @@ class Scenario:
     sources: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    lines: dict[tuple, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def space(self) -> OutcomeSpace:

@@ -117,7 +117,7 @@ def _build(data: Any, lines: dict[Path, int], file: str | None) -> Scenario:
     del names
     return Scenario(title=spec.title, date=spec.date, file=file, issues=issues,
                     parties=parties, conflict=conflict, proposals=tuple(proposals),
-                    sources=sources, notes=tuple(ctx.notes), raw=data)
+                    sources=sources, notes=tuple(ctx.notes), raw=data, lines=lines)
 
 
 def _issues(ctx: _Ctx, spec: ScenarioSpec) -> tuple[Issue, ...]:

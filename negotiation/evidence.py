@@ -1,0 +1,116 @@
+"""Evidence coverage: is every parameter tied to a source or marked as an assumption?
+
+A scenario parameter is *covered* when an evidence entry is keyed by the
+parameter itself, by a group that contains it (``weights`` covers
+``weights.nato``) or by a detail of it (``values.territory.exponent`` covers
+``values.territory``). Each entry either cites a source (``source:`` naming a
+key of the top-level ``sources``, plus a ``note`` saying how the source pins
+the number down) or says ``assumption: true`` with a ``note`` giving the
+reason and, for a number, a plausible ``range: [lo, hi]`` for sweeps.
+
+``negotiation validate --strict`` reports every gap with
+:func:`missing_evidence`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model.scenario import BatnaOutcome, Scenario
+from .scenario.yamlio import line_of
+
+
+def _entries(ev: Any) -> list[dict]:
+    if ev is None:
+        return []
+    return [e for e in (ev if isinstance(ev, list) else [ev]) if isinstance(e, dict)]
+
+
+def _covers(key: str, parameter: str) -> bool:
+    return key == parameter or parameter.startswith(key + ".") or key.startswith(parameter + ".")
+
+
+def party_parameters(scenario: Scenario) -> dict[str, list[str]]:
+    """Per party, the parameters that need evidence (``weights.<issue>``, ...)."""
+    out = {}
+    for p in scenario.parties:
+        params = [f"weights.{i.name}" for i in scenario.issues]
+        params += [f"values.{i.name}" for i, w in zip(scenario.issues, p.weights) if w > 0]
+        params += ["batna", "power", "veto"]
+        out[p.name] = params
+    return out
+
+
+def _scalar(parameter: str, scenario: Scenario, party) -> bool:
+    """Does ``parameter`` name a single number (so an assumption needs a range)?"""
+    head = parameter.split(".")[0]
+    if head in ("weights", "power"):
+        return True
+    if head == "values":
+        return parameter.count(".") >= 2
+    if head == "batna":
+        return not isinstance(party.batna, BatnaOutcome) or parameter.endswith(".cost")
+    return False
+
+
+def _check_entries(entries: list[dict], where: str, need_range: bool) -> list[str]:
+    problems = []
+    for e in entries:
+        if e.get("assumption"):
+            if not e.get("note"):
+                problems.append(f"{where}: an assumption needs a 'note' giving the reason")
+            if need_range and "range" not in e:
+                problems.append(f"{where}: an assumption about a number needs 'range: [lo, hi]'")
+        elif not e.get("source"):
+            problems.append(f"{where}: cite a 'source' or mark 'assumption: true'")
+        elif not e.get("note"):
+            problems.append(f"{where}: add a one-line 'note' on how the source sets this value")
+    return problems
+
+
+def missing_evidence(scenario: Scenario) -> list[str]:
+    """Every parameter without evidence or assumption mark, as ``FILE:LINE: path: message``."""
+    lines = scenario.lines
+    file = scenario.file or "<scenario>"
+    problems: list[str] = []
+
+    def at(path: tuple) -> str:
+        line = line_of(lines, path) if lines else None
+        dotted = ".".join(str(p) for p in path)
+        return f"{file}:{line}: {dotted}" if line else f"{file}: {dotted}"
+
+    needed = party_parameters(scenario)
+    for p in scenario.parties:
+        ev = p.evidence or {}
+        for parameter in needed[p.name]:
+            keys = [k for k in ev if _covers(k, parameter)]
+            if not keys:
+                problems.append(f"{at(('parties', p.name, 'evidence'))}: no evidence for "
+                                f"'{parameter}' (cite a source, or mark assumption: true "
+                                "with a note and a range)")
+        for key, entry in ev.items():
+            problems += _check_entries(_entries(entry),
+                                       at(("parties", p.name, "evidence", key)),
+                                       _scalar(key, scenario, p))
+    if scenario.conflict is not None:
+        ev = scenario.conflict.evidence
+        path = ("conflict", "evidence")
+        if ev is None:
+            problems.append(f"{at(('conflict',))}: no evidence for the conflict lottery "
+                            "(outcomes, probabilities, costs)")
+        elif isinstance(ev, dict) and not ("source" in ev or "assumption" in ev):
+            for part in ("outcomes", "costs"):
+                if not any(_covers(k, part) for k in ev):
+                    problems.append(f"{at(path)}: no evidence for conflict '{part}'")
+            for key, entry in ev.items():
+                problems += _check_entries(_entries(entry), at(path + (key,)),
+                                           key.startswith("costs") or "probab" in key)
+        else:
+            problems += _check_entries(_entries(ev), at(path), False)
+    for prop in scenario.proposals:
+        path = ("proposals", prop.name)
+        entries = _entries(prop.evidence)
+        if not entries:
+            problems.append(f"{at(path)}: no evidence for this proposal (where is it on record?)")
+        problems += _check_entries(entries, at(path + ("evidence",)), False)
+    return problems
