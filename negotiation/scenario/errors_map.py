@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any
@@ -35,8 +36,20 @@ def real_path(data: Any, loc: tuple) -> Path:
 
 
 def path_is_tag(part: str) -> bool:
-    return any(c in part for c in "[]()-") or part in {"float", "str", "int", "bool", "list",
-                                                     "dict", "tuple", "none"}
+    return (any(c in part for c in "[]()-")
+            or part in {"float", "str", "int", "bool", "list", "dict", "tuple", "none"}
+            or part in _model_names())
+
+
+def _model_names() -> set[str]:
+    """Class names of the schema models: pydantic's tag for a model member of a union."""
+    from .schema import Spec
+    names, todo = set(), [Spec]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return names
 
 
 def _members(tp: Any) -> list[Any]:
@@ -94,11 +107,23 @@ def _message(err: dict, path: Path, model: type[BaseModel]) -> str:
         return "required field is missing"
     msg = err["msg"]
     msg = msg[0].lower() + msg[1:]
+    # "a valid dictionary or instance of PartySpec": the class name means nothing to a reader
+    msg = re.sub(r" or instance of \w+", "", msg).replace("a valid dictionary", "a mapping")
+    msg = msg.replace("dictionary", "mapping")
+    if msg.startswith("input should be "):  # the loader's own messages say "must be"
+        msg = "must be " + msg[len("input should be "):]
     if kind in ("finite_number",):
         return "must be a finite number (not NaN or infinity)"
+    if kind in ("bool_type", "bool_parsing"):
+        msg = "must be true or false"
+    msg = msg.replace(" after validation", "")
     given = err.get("input")
-    if not isinstance(given, (dict, list)) and given is not None:
+    if given is None:
+        msg += ", got nothing (the value is empty)"
+    elif not isinstance(given, (dict, list)):
         msg += f", got {given!r}"
+    elif kind.endswith("_type"):
+        msg += ", got a mapping" if isinstance(given, dict) else ", got a list"
     return msg
 
 
@@ -108,7 +133,11 @@ def to_scenario_error(exc: ValidationError, data: Any, lines: dict[Path, int],
     best = None
     for err in exc.errors():
         path = real_path(data, tuple(err["loc"]))
-        score = (len(path), err["type"] != "model_type" and not err["type"].endswith("_type"))
+        # deepest first; then a wrong value over a wrong type (the type error comes from
+        # another member of a union); then an unknown key over a missing one (a typo
+        # such as 'valus' causes both, and the unknown key is the one to fix)
+        score = (len(path), err["type"] != "model_type" and not err["type"].endswith("_type"),
+                 err["type"] == "extra_forbidden")
         if best is None or score > best[0]:
             best = (score, err, path)
     _, err, path = best

@@ -58,23 +58,38 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     if fs.is_dir():
         raise ScenarioError("is a directory, not a scenario file", "", name)
     try:
-        text = fs.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read file: {exc}", "", name) from None
+        raw = fs.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"cannot read file: {exc.strerror or exc}", "", name) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise ScenarioError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {column}); "
+                            "save the file as UTF-8", "", name, line) from None
     data, lines = load_yaml(text, name)
     return _build(data, lines, name)
 
 
 def scenario_from_dict(data: dict[str, Any], file: str | None = None) -> Scenario:
-    """Validate a scenario given as a mapping (the YAML structure) and build it."""
-    return _build(data, {(): 1}, file)
+    """Validate a scenario given as a mapping (the YAML structure) and build it.
+
+    Errors name the field's dotted path; there is no line to name.
+    """
+    return _build(data, {}, file)
 
 
 def _build(data: Any, lines: dict[Path, int], file: str | None) -> Scenario:
     ctx = _Ctx(data, lines, file)
+    if data is None and lines:
+        raise ScenarioError("the file is empty; a scenario is a mapping with 'title', "
+                            "'issues' and 'parties'", "", file, line_of(lines, ()))
     if not isinstance(data, dict):
-        raise ScenarioError("the file must be a mapping with 'title', 'issues' and 'parties'",
-                            "", file, 1)
+        kind = ("a list" if isinstance(data, list) else "nothing" if data is None
+                else f"a single value ({data!r})")
+        raise ScenarioError("the scenario must be a mapping with 'title', 'issues' and "
+                            f"'parties', got {kind}", "", file, line_of(lines, ()))
     spec: ScenarioSpec = ctx.validate(ScenarioSpec, data, ())
     issues = _issues(ctx, spec)
     names = [i.name for i in issues]

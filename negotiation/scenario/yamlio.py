@@ -37,13 +37,45 @@ _Loader.add_implicit_resolver(
 )
 
 
+#: Tags a scenario file may carry (all plain data); anything else, such as
+#: ``!!python/object``, is refused rather than constructed or silently ignored.
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null",
+                                                   "map", "seq")}
+#: Upper bound on values built (aliases are expanded, so a tiny file could explode).
+_MAX_NODES = 100_000
+
+
 def _build(loader: _Loader, node: yaml.Node, path: Path, lines: dict[Path, int],
-           file: str | None) -> Any:
+           file: str | None, active: set[int] | None = None, count: list[int] | None = None
+           ) -> Any:
+    active = set() if active is None else active
+    count = [0] if count is None else count
+    line = node.start_mark.line + 1
+    if node.tag not in _PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise ScenarioError(f"YAML tag '{tag}' is not allowed: a scenario file holds plain "
+                            "data only (mappings, lists, text, numbers, true/false)",
+                            _dotted(path), file, line)
+    if id(node) in active:
+        raise ScenarioError("an alias (*name) refers to a mapping or list that contains it",
+                            _dotted(path), file, lines.get(path, line))
+    count[0] += 1
+    if count[0] > _MAX_NODES:
+        raise ScenarioError(f"the file expands to more than {_MAX_NODES:,} values "
+                            "(aliases repeated inside aliases?)", _dotted(path), file, line)
     if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
+        # `<<: *defaults` entries come first; explicit keys override them, as YAML says.
+        # flatten_mapping rewrites the node in place, so remember the count for aliases.
+        n_merged = getattr(node, "n_merged", None)
+        if n_merged is None:
+            explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+            loader.flatten_mapping(node)
+            n_merged = node.n_merged = len(node.value) - explicit
         out: dict[str, Any] = {}
+        merged: set[str] = set()
         previous: str | None = None
-        for key_node, value_node in node.value:
+        active.add(id(node))
+        for j, (key_node, value_node) in enumerate(node.value):
             if (node.flow_style and previous is not None and _key_only(key_node, value_node)
                     and isinstance(out[previous], str)):
                 # `{description: 0 none, 1 full}`: YAML reads "1 full" as a key with no
@@ -55,20 +87,28 @@ def _build(loader: _Loader, node: yaml.Node, path: Path, lines: dict[Path, int],
                                     _dotted(path), file, key_node.start_mark.line + 1)
             key = loader.construct_object(key_node)
             key = key if isinstance(key, str) else str(key)
-            if key in out:
+            if key in out and key not in merged:
                 raise ScenarioError(
                     f"key '{key}' is given twice (first on line {lines[path + (key,)]})",
                     _dotted(path + (key,)), file, key_node.start_mark.line + 1)
+            if j < n_merged:
+                merged.add(key)
+            else:
+                merged.discard(key)
+            out.pop(key, None)  # an explicit key replaces a merged one (and takes its place)
             lines[path + (key,)] = key_node.start_mark.line + 1
-            out[key] = _build(loader, value_node, path + (key,), lines, file)
+            out[key] = _build(loader, value_node, path + (key,), lines, file, active, count)
             previous = key if (isinstance(value_node, yaml.ScalarNode)
                                and value_node.style is None) else None
+        active.discard(id(node))
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
+        active.add(id(node))
         for i, item in enumerate(node.value):
             lines[path + (i,)] = item.start_mark.line + 1
-            items.append(_build(loader, item, path + (i,), lines, file))
+            items.append(_build(loader, item, path + (i,), lines, file, active, count))
+        active.discard(id(node))
         return items
     return loader.construct_object(node, deep=True)
 
@@ -100,7 +140,14 @@ def load_yaml(text: str, file: str | None = None) -> tuple[Any, dict[Path, int]]
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or "malformed YAML"
+        if problem.startswith("but ") and exc.context:
+            # "expected a single document in the stream, but found another document"
+            problem = f"{exc.context}, {problem}"
+        if "'\\t'" in problem:
+            problem += " (indent with spaces, not tabs)"
         raise ScenarioError(f"malformed YAML: {problem}", "", file, line) from None
+    except RecursionError:
+        raise ScenarioError("malformed YAML: nested too deeply", "", file, None) from None
     except yaml.YAMLError as exc:  # pragma: no cover - defensive
         raise ScenarioError(f"malformed YAML: {exc}", "", file, None) from None
     finally:

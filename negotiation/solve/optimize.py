@@ -36,6 +36,7 @@ REFINED_TIE = 1e-9    # ties between refined candidates
 LOCK_TOL = 1e-14      # slack allowed when an earlier stage becomes a constraint (drift ~ sqrt)
 FEAS_TOL = 1e-9       # constraint violation accepted in a refined point
 MAX_STARTS = 4        # discrete combinations refined (best grid point of each)
+RESTARTS = 6          # SLSQP restarts after a step outside the feasible set
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,6 @@ def optimise(problem: Problem, stages: list[Stage], *, mask: np.ndarray | None =
     """
     space = problem.space
     allowed = np.ones(space.size, dtype=bool) if mask is None else mask.copy()
-    if require_agreement:
-        allowed &= problem.agreement
     if fixed:
         X_all = None
         for k, value in fixed.items():
@@ -144,25 +143,28 @@ def optimise(problem: Problem, stages: list[Stage], *, mask: np.ndarray | None =
     if require_agreement:
         inside = allowed & problem.agreement
         if not inside.any() and allowed.any() and len(space.continuous):
-            # The agreement set may be thinner than the grid: start from the grid
-            # outcome closest to it and let refinement (with constraints) find it.
-            veto = problem.veto
-            slack = np.min(problem.U[:, veto] - problem.d[veto], axis=1)
-            slack = np.where(allowed, slack, -np.inf)
-            inside = np.zeros_like(allowed)
-            inside[int(np.argmax(slack))] = True
+            # The agreement set may be thinner than the grid: find the outcome with the
+            # largest smallest surplus; if it is acceptable, refine from there.
+            closest = optimise(problem, [Stage("maximin", problem.veto.astype(float))],
+                               mask=allowed, require_agreement=False)
+            if closest is None or not closest.exact or closest.values[0] < -FEAS_TOL:
+                return None
+            starts = [closest.coords]
             thin = True
         allowed = inside
-    best, _ = grid_optimum(problem, stages, allowed)
-    if best < 0:
-        return None
-    coords = space.coordinates([best])[0]
-    grid_vals = _stage_values(problem, stages, coords)
-    grid = Optimum(coords, problem.utilities(coords[None])[0], grid_vals,
-                   exact=len(space.continuous) == 0, grid_index=best)
-    if grid.exact or not refine:
-        return None if thin else grid
-    starts = [coords] + _runner_up_starts(problem, stages, allowed, coords)
+    if thin:
+        best = -1
+    else:
+        best, _ = grid_optimum(problem, stages, allowed)
+        if best < 0:
+            return None
+        coords = space.coordinates([best])[0]
+        grid_vals = _stage_values(problem, stages, coords)
+        grid = Optimum(coords, problem.utilities(coords[None])[0], grid_vals,
+                       exact=len(space.continuous) == 0, grid_index=best)
+        if grid.exact or not refine:
+            return grid
+        starts = [coords] + _runner_up_starts(problem, stages, allowed, coords)
     found: Optimum | None = None
     for start in starts:
         for cell in _cells(problem, start):
@@ -306,14 +308,59 @@ def _solve_stage(stage: Stage, x0, cell, evaluate, J, d, veto, locks):
     if maximin:
         _, u, _ = evaluate(z0)
         z0 = np.append(z0, np.min((u[m] - d[m]) * stage.c[m]) if len(m) else 0.0)
-    try:
-        res = minimize(objective, z0, jac=True, method="SLSQP", bounds=bounds,
-                       constraints=[{"type": "ineq", "fun": cons, "jac": cons_jac}],
-                       options={"ftol": 1e-15, "maxiter": 300})
-    except (ValueError, FloatingPointError):  # pragma: no cover - defensive
+    lower = np.array([b[0] if b[0] is not None else -np.inf for b in bounds])
+    upper = np.array([b[1] if b[1] is not None else np.inf for b in bounds])
+
+    def feasible(z):
+        return bool(np.all(cons(z) >= -FEAS_TOL))
+
+    # SLSQP linearises the constraints; near a steep value function (exponent < 1
+    # close to its worst point) it can step outside the feasible set. Then the
+    # last feasible point and the infeasible step are bisected to the boundary
+    # and SLSQP restarts from there.
+    best = z0
+    best_f = objective(z0)[0] if feasible(z0) else np.inf
+    z = z0
+    for _ in range(RESTARTS):
+        try:
+            res = minimize(objective, z, jac=True, method="SLSQP", bounds=bounds,
+                           constraints=[{"type": "ineq", "fun": cons, "jac": cons_jac}],
+                           options={"ftol": 1e-15, "maxiter": 300})
+        except (ValueError, FloatingPointError):  # pragma: no cover - defensive
+            break
+        z1 = np.clip(res.x, lower, upper)
+        if not np.all(np.isfinite(z1)):
+            break
+        if feasible(z1):
+            cand, done = z1, True
+        elif np.isfinite(best_f):
+            cand, done = _bisect_feasible(best, z1, feasible), False
+        else:
+            z = z1
+            continue
+        f = objective(cand)[0]
+        if f < best_f - 1e-15 * max(1.0, abs(best_f)) or not np.isfinite(best_f):
+            best, best_f = cand, f
+            if done:
+                break
+            z = cand
+        else:
+            break
+    if not np.isfinite(best_f):
         return None
-    z = np.clip(res.x[:n], cell[:, 0], cell[:, 1])
-    return z if np.all(np.isfinite(z)) else None
+    return best[:n]
+
+
+def _bisect_feasible(a: np.ndarray, b: np.ndarray, feasible) -> np.ndarray:
+    """The last feasible point on the segment from feasible ``a`` to ``b``."""
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if feasible(a + mid * (b - a)):
+            lo = mid
+        else:
+            hi = mid
+    return a + lo * (b - a)
 
 
 def _lock_value(st: Stage, val: float, ustar: np.ndarray, c, u: np.ndarray, d: np.ndarray):

@@ -1,0 +1,223 @@
+"""Figure ``utility-space``: outcomes in utility coordinates.
+
+Two parties: one panel, x = utility of the first party, y = of the second.
+More parties: a grid of pairwise projections, veto parties first (every pair
+of veto parties, then veto against non-veto, then the rest, at most
+``max_panels``). Each panel shows
+
+* every grid outcome as a light cloud (a deterministic sample when the grid
+  is large; drawn rasterised so SVG and PDF stay small),
+* the agreement set (outcomes every veto party accepts) highlighted,
+* the Pareto frontier of the agreement set as a line (with more than two
+  parties: the frontier of the projected agreement set, i.e. the best the
+  pair can get jointly),
+* each party's reservation value (dashed, party colour) and the
+  disagreement point,
+* every solution and proposal (and, with no deal, the closest outcome),
+  labelled by :func:`negotiation.plot.labels.place_labels` without overlaps.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.lines import Line2D
+
+from . import style as st
+from .labels import group_close, place_labels
+from .marks import marks
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from ..report import Report
+
+MAX_POINTS = 25_000
+
+
+def party_pairs(report: "Report", max_panels: int = 6) -> tuple[list[tuple[int, int]], int]:
+    """Pairs of party indices to draw (veto pairs first) and how many were left out."""
+    veto = [i for i, p in enumerate(report.scenario.parties) if p.veto]
+    other = [i for i, p in enumerate(report.scenario.parties) if not p.veto]
+    pairs = list(itertools.combinations(veto, 2))
+    pairs += [(v, o) for v in veto for o in other]
+    pairs += list(itertools.combinations(other, 2))
+    if not pairs:  # a single party
+        pairs = [(0, 0)]
+    return pairs[:max_panels], max(0, len(pairs) - max_panels)
+
+
+def pairwise_frontier(points: np.ndarray) -> np.ndarray:
+    """Upper-right boundary (2-D Pareto set) of ``points``, sorted by x."""
+    if len(points) == 0:
+        return np.empty((0, 2))
+    order = np.lexsort((-points[:, 1], -points[:, 0]))  # x descending, then y descending
+    p = points[order]
+    best = -np.inf
+    keep = []
+    for k, (x, y) in enumerate(p):
+        if y > best + 1e-12:
+            keep.append(k)
+            best = y
+    f = p[keep]
+    return f[np.argsort(f[:, 0], kind="stable")]
+
+
+def _sample(idx: np.ndarray, n: int, seed: int) -> np.ndarray:
+    if len(idx) <= n:
+        return idx
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(idx, size=n, replace=False))
+
+
+def _grid_shape(n: int) -> tuple[int, int]:
+    if n <= 3:
+        return 1, n
+    if n == 4:
+        return 2, 2
+    return math.ceil(n / 3), 3
+
+
+def plot_utility_space(report: "Report", *, max_panels: int = 6,
+                       max_points: int = MAX_POINTS) -> "Figure":
+    """The utility-space figure of ``report`` (see the module docstring)."""
+    with st.house_style():
+        return _draw(report, max_panels, max_points)
+
+
+def _draw(report: "Report", max_panels: int, max_points: int) -> "Figure":
+    s, pb = report.scenario, report.problem
+    names = pb.names
+    styles = st.party_styles(names)
+    pairs, left_out = party_pairs(report, max_panels)
+    nrows, ncols = _grid_shape(len(pairs))
+    U, d = pb.U, pb.d
+    agree_idx = np.flatnonzero(pb.agreement)
+    other_idx = np.flatnonzero(~pb.agreement)
+    cloud = _sample(other_idx, max_points, 1)
+    agree = _sample(agree_idx, max_points, 2)
+    mk = marks(report)
+    deal = report.range.deal_possible
+    veto_names = [p.name for p in s.parties if p.veto]
+
+    handles = _legend_handles(names, styles, pairs, mk, len(agree_idx) > 0)
+    ncol = min(len(handles), 3 if len(pairs) == 1 else 4)
+    title = "Utility space: the agreement set and the Pareto frontier" if deal else \
+        "Utility space: no outcome satisfies every veto party"
+    sub = [st.subtitle(s)]
+    expl = ("Each dot is one outcome of the analysis grid; purple: acceptable to every veto "
+            f"party ({', '.join(veto_names)}).")
+    if len(names) > 2:
+        expl += " Panels project onto pairs of parties"
+        expl += f" ({left_out} more pairs not shown)." if left_out else "."
+    sub.append(expl)
+    if len(pairs) == 1:
+        fig = st.new_figure(10.0, 8.0)
+    else:
+        fig = st.new_figure(4.2 * ncols + 1.0, 4.0 * nrows + 2.8)
+    body = st.decorate(fig, title, sub, st.source_line(s, "utility-space"))
+    grid, lax = st.panels(fig, nrows, ncols, body, st.legend_rows(len(handles), ncol))
+    axes = grid.ravel()
+    for ax in axes[len(pairs):]:
+        ax.set_visible(False)
+    st.legend_in(lax, handles, ncol)
+
+    panels = []
+    for ax, (a, b) in zip(axes, pairs):
+        single = a == b
+        ya = (lambda M: np.zeros(len(M))) if single else (lambda M: M[:, b])
+        ax.scatter(U[cloud, a], ya(U[cloud]), s=4, color=st.CLOUD, linewidths=0,
+                   rasterized=True, zorder=1)
+        ax.scatter(U[agree, a], ya(U[agree]), s=5, color=st.AGREEMENT, linewidths=0,
+                   rasterized=True, zorder=2)
+        front = np.empty((0, 2))
+        if not single and len(agree_idx):
+            if len(names) == 2 and report.pareto.size:
+                front = pairwise_frontier(report.pareto.utilities[:, [a, b]])
+            else:
+                front = pairwise_frontier(U[agree_idx][:, [a, b]])
+            ax.plot(front[:, 0], front[:, 1], color=st.FRONTIER, lw=2.0, zorder=3,
+                    solid_capstyle="round", gid="frontier")
+        ax.axvline(d[a], color=styles[names[a]].color, ls="--", lw=1.3, zorder=2.5)
+        if not single:
+            ax.axhline(d[b], color=styles[names[b]].color, ls="--", lw=1.3, zorder=2.5)
+        dpt = (float(d[a]), 0.0 if single else float(d[b]))
+        ax.plot(*dpt, marker=st.DISAGREEMENT_STYLE["marker"], ms=st.DISAGREEMENT_STYLE["size"],
+                color=st.INK, mec="white", mew=0.8, ls="none", zorder=5, gid="disagreement")
+        pts = []
+        for m in mk:
+            x = m.utilities[names[a]]
+            y = 0.0 if single else m.utilities[names[b]]
+            face = st.INK if (m.kind != "proposal" or m.acceptable) else "white"
+            ax.plot(x, y, marker=m.marker, ms=m.size, color=st.INK, mfc=face, mec=st.INK,
+                    mew=1.4 if m.kind == "proposal" else 0.6, ls="none",
+                    zorder=5.5 if m.kind == "solution" else 5, gid=f"{m.kind}:{m.key}")
+            pts.append((x, y))
+        xs = np.concatenate([U[:, a], [dpt[0]], [p[0] for p in pts]])
+        ys = np.concatenate([np.zeros(1) if single else U[:, b], [dpt[1]],
+                             [p[1] for p in pts]])
+        for vals, setter in ((xs, ax.set_xlim), (ys, ax.set_ylim)):
+            lo, hi = float(np.min(vals)), float(np.max(vals))
+            span = max(hi - lo, 0.05)
+            setter(lo - 0.06 * span, hi + 0.06 * span)
+        ax.set_xlabel(st.utility_label(names[a]))
+        if single:
+            ax.set_yticks([])
+            ax.set_ylim(-0.5, 0.5)
+        else:
+            ax.set_ylabel(st.utility_label(names[b]))
+            if len(pairs) > 1:
+                ax.set_title(f"{names[a]} and {names[b]}", fontsize=11.5)
+        if not len(agree_idx):
+            ax.text(0.02, 0.98, "no outcome is acceptable\nto every veto party",
+                    transform=ax.transAxes, ha="left", va="top", fontsize=9.5, color=st.INK,
+                    bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#999999", lw=0.6),
+                    zorder=7)
+        panels.append((ax, pts, dpt, front))
+
+    # labels go last, on the final layout
+    fig.canvas.draw()
+    for ax, pts, dpt, front in panels:
+        anchors = list(pts) + [dpt]
+        texts = [m.label for m in mk] + ["disagreement"]
+        groups = group_close(np.array(anchors), ax)
+        g_anchors = [anchors[g[0]] for g in groups]
+        g_texts = [" = ".join(dict.fromkeys(texts[i] for i in g)) for g in groups]
+        avoid = front[:: max(1, len(front) // 300)] if len(front) else None
+        ax._negotiation_labels = place_labels(  # type: ignore[attr-defined]
+            ax, g_anchors, g_texts, avoid=avoid)
+    _freeze_layout(fig)
+    return fig
+
+
+def _legend_handles(names, styles, pairs, mk, any_agreement: bool) -> list:
+    handles = [
+        Line2D([], [], ls="none", marker="o", ms=6, color=st.CLOUD, label="grid outcome"),
+        Line2D([], [], ls="none", marker="o", ms=6, color=st.AGREEMENT,
+               label="acceptable to every veto party"),
+    ]
+    if any_agreement and any(a != b for a, b in pairs):
+        handles.append(Line2D([], [], color=st.FRONTIER, lw=2, label="Pareto frontier"))
+    handles.append(Line2D([], [], ls="none", marker="X", ms=8, color=st.INK,
+                          label="disagreement point"))
+    for n in names:
+        if any(n in (names[a], names[b]) for a, b in pairs):
+            handles.append(Line2D([], [], color=styles[n].color, ls="--", lw=1.3,
+                                  label=f"reservation value of {n}"))
+    if any(m.kind == "proposal" for m in mk):
+        handles.append(Line2D([], [], ls="none", marker="o", ms=7, color=st.INK,
+                              label="proposal every veto party accepts"))
+        handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=st.INK,
+                              mew=1.4, label="proposal a veto party rejects"))
+    return handles
+
+
+def _freeze_layout(fig: "Figure") -> None:
+    """Keep the layout labels were placed on (saving must not move the axes)."""
+    try:
+        fig.set_layout_engine("none")
+    except (RuntimeError, ValueError):  # pragma: no cover - older matplotlib
+        pass
