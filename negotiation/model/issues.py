@@ -23,15 +23,25 @@ class Issue:
     grid: int = 101
     description: str | None = None
     unit: str | None = None
+    kinks: tuple[float, ...] = ()
 
     @property
     def continuous(self) -> bool:
         return self.levels is None
 
     def grid_values(self) -> np.ndarray:
+        """Grid coordinates: ``grid`` evenly spaced points plus the ``kinks``.
+
+        ``kinks`` are the points where some party's value function changes
+        slope (an ideal point, a vertex of a piecewise-linear function): optima
+        often sit there, so the grid always contains them.
+        """
         if self.continuous:
             lo, hi = self.range
-            return np.linspace(lo, hi, self.grid)
+            even = np.linspace(lo, hi, self.grid)
+            if not self.kinks:
+                return even
+            return np.unique(np.concatenate([even, [k for k in self.kinks if lo < k < hi]]))
         return np.arange(len(self.levels), dtype=float)
 
     def encode(self, value: Any) -> float:

@@ -8,6 +8,7 @@ pieces where the function is smooth.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,21 @@ class IdealValue:
     def breakpoints(self) -> tuple[float, ...]:
         return (self.ideal - self.distance, self.ideal, self.ideal + self.distance)
 
+    def at(self, x: float, side: float) -> tuple[float, float]:
+        """Value and one-sided slope at a single point (fast path for optimisers)."""
+        gap = x - self.ideal
+        direction = side if gap == 0 else (1.0 if gap > 0 else -1.0)
+        s = 1.0 - abs(gap) / self.distance
+        if s <= 0:
+            return 0.0, 0.0
+        if s >= 1.0:
+            s = 1.0
+        e = self.exponent
+        value = s ** e
+        slope = e * s ** (e - 1.0) * (-direction / self.distance) if e != 1.0 else \
+            -direction / self.distance
+        return value, max(-1e12, min(1e12, slope))
+
 
 @dataclass(frozen=True)
 class PointsValue:
@@ -74,6 +90,18 @@ class PointsValue:
 
     def breakpoints(self) -> tuple[float, ...]:
         return tuple(self.xs)
+
+    def at(self, x: float, side: float) -> tuple[float, float]:
+        """Value and one-sided slope at a single point (fast path for optimisers)."""
+        xs, vs = self.xs, self.vs
+        if x < xs[0] or (x == xs[0] and side < 0):
+            return vs[0], 0.0
+        if x > xs[-1] or (x == xs[-1] and side > 0):
+            return vs[-1], 0.0
+        j = bisect.bisect_right(xs, x) if side > 0 else bisect.bisect_left(xs, x)
+        j = min(max(j, 1), len(xs) - 1)
+        slope = (vs[j] - vs[j - 1]) / (xs[j] - xs[j - 1])
+        return vs[j - 1] + slope * (x - xs[j - 1]), slope
 
 
 @dataclass(frozen=True)

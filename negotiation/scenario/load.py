@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import replace
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -95,6 +96,7 @@ def _build(data: Any, lines: dict[Path, int], file: str | None) -> Scenario:
     names = [i.name for i in issues]
     sources = {k: v.model_dump(exclude_none=True) for k, v in spec.sources.items()}
     parties = tuple(_party(ctx, name, p, issues, sources) for name, p in spec.parties.items())
+    issues = _with_kinks(issues, parties)
     if not any(p.veto for p in parties):
         raise ctx.error(("parties",), "at least one party must have veto: true "
                         "(the agreement set is what every veto party accepts)")
@@ -133,6 +135,19 @@ def _build(data: Any, lines: dict[Path, int], file: str | None) -> Scenario:
     return Scenario(title=spec.title, date=spec.date, file=file, issues=issues,
                     parties=parties, conflict=conflict, proposals=tuple(proposals),
                     sources=sources, notes=tuple(ctx.notes), raw=data, lines=lines)
+
+
+def _with_kinks(issues: tuple[Issue, ...], parties: tuple[Party, ...]) -> tuple[Issue, ...]:
+    """Add every value-function kink inside a continuous issue's range to its grid."""
+    out = []
+    for k, issue in enumerate(issues):
+        if issue.continuous:
+            lo, hi = issue.range
+            kinks = sorted({float(b) for p in parties if p.weights[k] > 0
+                            for b in p.values[k].breakpoints() if lo < b < hi})
+            issue = replace(issue, kinks=tuple(kinks))
+        out.append(issue)
+    return tuple(out)
 
 
 def _issues(ctx: _Ctx, spec: ScenarioSpec) -> tuple[Issue, ...]:

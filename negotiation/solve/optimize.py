@@ -35,7 +35,7 @@ GRID_TIE = 1e-12      # ties on the grid (relative to the criterion's scale)
 REFINED_TIE = 1e-9    # ties between refined candidates
 LOCK_TOL = 1e-14      # slack allowed when an earlier stage becomes a constraint (drift ~ sqrt)
 FEAS_TOL = 1e-9       # constraint violation accepted in a refined point
-MAX_STARTS = 4        # discrete combinations refined (best grid point of each)
+MAX_STARTS = 4        # grid local maxima refined (the best, then runners-up)
 RESTARTS = 6          # SLSQP restarts after a step outside the feasible set
 
 
@@ -166,12 +166,25 @@ def optimise(problem: Problem, stages: list[Stage], *, mask: np.ndarray | None =
             return grid
         starts = [coords] + _runner_up_starts(problem, stages, allowed, coords)
     found: Optimum | None = None
+
+    def consider(cand: Optimum | None) -> None:
+        nonlocal found
+        if cand is not None and (found is None
+                                 or _lex_better(cand.values, found.values, REFINED_TIE)):
+            found = cand
+
+    box = np.array([problem.space.issues[k].range for k in space.continuous], dtype=float)
     for start in starts:
-        for cell in _cells(problem, start):
-            cand = _refine_cell(problem, stages, start, cell, require_agreement)
-            if cand is not None and (found is None
-                                     or _lex_better(cand.values, found.values, REFINED_TIE)):
-                found = cand
+        # Phase A: the whole continuous box, so that coordinates the grid left at a
+        # tied value can move (kinks make this approximate). Phase B: the smooth
+        # cells around the grid point and around phase A's result.
+        wide = _refine_cell(problem, stages, start, box, require_agreement)
+        consider(wide)
+        if wide is not None and not _at_kink(problem, wide.coords):
+            continue  # derivatives were exact where phase A ended: nothing to polish
+        centre = start if wide is None else wide.coords
+        for cell in _cells(problem, centre):
+            consider(_refine_cell(problem, stages, centre, cell, require_agreement))
     if thin:
         return found
     if found is None or _lex_better(grid_vals, found.values, REFINED_TIE):
@@ -188,25 +201,61 @@ def _stage_values(problem: Problem, stages: list[Stage], coords: np.ndarray) -> 
 
 def _runner_up_starts(problem: Problem, stages: list[Stage], allowed: np.ndarray,
                       coords: np.ndarray) -> list[np.ndarray]:
-    """Best grid point of the next-best discrete combinations (by the first stage)."""
-    disc = problem.space.discrete
-    if len(disc) == 0:
-        return []
+    """Other starting points: the best grid local maxima of the first stage.
+
+    A grid point is a local maximum when no allowed neighbour (one step along
+    one continuous issue, same discrete levels) has a larger first-stage value;
+    the best of these, from distinct neighbourhoods, seed refinement so that a
+    non-concave criterion is not refined from one basin only. Every discrete
+    combination's best point is a local maximum of its own slice.
+    """
+    space = problem.space
     cand = np.flatnonzero(allowed)
-    X = problem.space.coordinates(cand)
+    X = space.coordinates(cand)
     v = stages[0].grid_value(problem.U[cand], X, problem.d)
-    order = np.lexsort((cand, -v))
-    seen = {tuple(coords[disc])}
-    out = []
+    full = np.full(space.size, -np.inf)
+    full[cand] = np.where(np.isfinite(v), v, -np.inf)
+    grid = full.reshape(space.shape)
+    is_max = np.isfinite(grid)
+    for k in space.continuous:
+        for shift in (1, -1):
+            neighbour = np.full_like(grid, -np.inf)
+            src = [slice(None)] * grid.ndim
+            dst = [slice(None)] * grid.ndim
+            if shift == 1:
+                src[k], dst[k] = slice(1, None), slice(None, -1)
+            else:
+                src[k], dst[k] = slice(None, -1), slice(1, None)
+            neighbour[tuple(dst)] = grid[tuple(src)]
+            is_max &= grid >= neighbour
+    idx = np.flatnonzero(is_max.ravel())
+    order = idx[np.lexsort((idx, -full[idx]))]
+    out: list[np.ndarray] = []
+    taken = [coords]
+    steps = np.array([problem.step(k) for k in space.continuous])
     for j in order:
-        key = tuple(X[j, disc])
-        if key in seen or not np.isfinite(v[j]):
+        x = space.coordinates([j])[0]
+        near = any(np.all(x[space.discrete] == t[space.discrete])
+                   and np.all(np.abs(x[space.continuous] - t[space.continuous]) <= 2 * steps + 1e-12)
+                   for t in taken)
+        if near:
             continue
-        seen.add(key)
-        out.append(X[j])
+        taken.append(x)
+        out.append(x)
         if len(out) >= MAX_STARTS - 1:
             break
     return out
+
+
+def _at_kink(problem: Problem, coords: np.ndarray, tol: float = 1e-9) -> bool:
+    """Is some continuous coordinate on (or next to) a breakpoint of a utility?"""
+    for k in problem.space.continuous:
+        bp = problem.breakpoints(k)
+        lo, hi = problem.space.issues[k].range
+        inner = bp[(bp > lo) & (bp < hi)]
+        if inner.size and np.min(np.abs(inner - coords[k])) <= tol * max(1.0, hi - lo):
+            return True
+    return False
 
 
 def _cells(problem: Problem, start: np.ndarray) -> list[np.ndarray]:
@@ -232,12 +281,21 @@ def _refine_cell(problem: Problem, stages: list[Stage], start: np.ndarray, cell:
     mid = cell.mean(axis=1)
     base = start.astype(float).copy()
 
+    cache: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
     def evaluate(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Coordinates, utilities and their Jacobian at continuous values ``x``."""
-        c = base.copy()
-        c[J] = x
-        side = np.where(c[J] < mid, 1.0, -1.0)
-        return c, problem.utilities(c[None])[0], problem.jacobian(c, J, side)
+        key = np.asarray(x, dtype=float).tobytes()
+        hit = cache.get(key)
+        if hit is None:
+            c = base.copy()
+            c[J] = x
+            side = np.where(c[J] < mid, 1.0, -1.0)
+            if len(cache) > 64:
+                cache.clear()
+            u, jac = problem.point(c, J, side)
+            hit = cache[key] = (c, u, jac)
+        return hit
 
     locks: list[tuple[Stage, float, np.ndarray]] = []
     x = np.clip(start[J], cell[:, 0], cell[:, 1])

@@ -101,6 +101,27 @@ class Problem:
                 jac[i, j] = self.weights[i, k] * float(vf.slope(x, s))
         return jac
 
+    def point(self, coords: np.ndarray, issues: np.ndarray,
+              side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Utilities ``(P,)`` at one outcome and their ``(P, len(issues))`` one-sided
+        derivatives in the continuous ``issues`` (plain-float fast path)."""
+        P = len(self.names)
+        u = np.zeros(P)
+        jac = np.zeros((P, len(issues)))
+        column = {int(k): j for j, k in enumerate(issues)}
+        for k, active in enumerate(self._active):
+            x = float(coords[k])
+            j = column.get(k)
+            for i, vf in active:
+                w = self.weights[i, k]
+                if j is None:
+                    u[i] += w * float(vf(np.array(x)))
+                else:
+                    value, slope = vf.at(x, float(side[j]))
+                    u[i] += w * value
+                    jac[i, j] = w * slope
+        return u, jac
+
     def breakpoints(self, k: int) -> np.ndarray:
         """Sorted points of issue ``k``'s range where some utility may have a kink."""
         lo, hi = self.space.issues[k].range
@@ -110,8 +131,8 @@ class Problem:
         return np.array(sorted(pts))
 
     def step(self, k: int) -> float:
-        issue = self.space.issues[k]
-        return (issue.range[1] - issue.range[0]) / (issue.grid - 1)
+        """Largest gap between neighbouring grid values of continuous issue ``k``."""
+        return float(np.max(np.diff(self.space.grids[k])))
 
 
 def agreement_mask(U: np.ndarray, d: np.ndarray, veto: np.ndarray) -> np.ndarray:
