@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .model.scenario import Scenario
 from .report import Report
 from .solve.agreement import bargaining_range
@@ -14,8 +16,6 @@ from .solve.results import ParetoFrontier
 
 def pareto_frontier(problem: Problem):
     """Pareto frontier of the grid agreement set (all parties count)."""
-    import numpy as np
-
     idx = np.flatnonzero(problem.agreement)
     U = problem.U[idx]
     keep = pareto_mask(U)
@@ -30,7 +30,10 @@ def analyse(scenario: Scenario) -> Report:
     """
     problem = Problem(scenario)
     rng = bargaining_range(problem)
-    solutions = all_solutions(problem)
+    ideal = None
+    if rng.deal_possible:
+        ideal = np.array([rng.parties[n][1] for n in problem.names])
+    solutions = all_solutions(problem, ideal=ideal)
     proposals = {p.name: evaluate_proposal(problem, p.name, p.outcome, solutions, p.source)
                  for p in scenario.proposals}
     return Report(scenario=scenario, problem=problem, range=rng, solutions=solutions,

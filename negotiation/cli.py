@@ -23,9 +23,8 @@ class InputError(Exception):
 
 def write_atomic(path: str, data: str | bytes) -> None:
     """Write ``data`` to ``path`` all at once: a failed run never leaves a partial file."""
+    check_output_path(path)
     directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise InputError(f"{path}: output directory {directory} does not exist")
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path))
     try:
@@ -38,6 +37,15 @@ def write_atomic(path: str, data: str | bytes) -> None:
         raise
 
 
+def check_output_path(path: str) -> None:
+    """Fail early (exit 2) when ``path`` cannot be written, before a long computation."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise InputError(f"{path}: output directory {directory} does not exist")
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a directory; give a file name")
+
+
 def _emit(text: str, output: str | None) -> None:
     if output:
         write_atomic(output, text)
@@ -48,10 +56,14 @@ def _emit(text: str, output: str | None) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     import json
 
-    from .analysis import analyse
     from .scenario import load_scenario
 
-    report = analyse(load_scenario(args.file))
+    scenario = load_scenario(args.file)  # bad input fails fast, before heavy imports
+    if args.output:
+        check_output_path(args.output)
+    from .analysis import analyse
+
+    report = analyse(scenario)
     if args.format == "json":
         text = json.dumps(report.to_dict(), indent=2, allow_nan=False) + "\n"
     else:

@@ -24,6 +24,8 @@ from .schema import (BatnaOutcomeSpec, IdealSpec, PartySpec, PointsSpec, Scenari
 from .yamlio import Path, line_of, load_yaml
 
 PROB_TOL = 1e-6
+#: Largest full-factorial outcome grid accepted (memory: ~8 bytes x parties per outcome).
+MAX_OUTCOMES = 5_000_000
 #: Keys allowed in a party's ``evidence`` mapping (besides ``<group>.<issue>``).
 PARTY_PARAMETERS = ("weights", "values", "batna", "power", "veto")
 
@@ -97,6 +99,13 @@ def _build(data: Any, lines: dict[Path, int], file: str | None) -> Scenario:
     sources = {k: v.model_dump(exclude_none=True) for k, v in spec.sources.items()}
     parties = tuple(_party(ctx, name, p, issues, sources) for name, p in spec.parties.items())
     issues = _with_kinks(issues, parties)
+    size = math.prod(len(i.grid_values()) for i in issues)
+    if size > MAX_OUTCOMES:
+        dims = " x ".join(str(len(i.grid_values())) for i in issues)
+        raise ctx.error(("analysis", "grid") if "analysis" in data else ("issues",),
+                        f"the outcome grid would have {size:,} outcomes ({dims}); the limit "
+                        f"is {MAX_OUTCOMES:,}: lower analysis.grid (refinement keeps "
+                        "solutions exact on a coarser grid)")
     if not any(p.veto for p in parties):
         raise ctx.error(("parties",), "at least one party must have veto: true "
                         "(the agreement set is what every veto party accepts)")

@@ -54,9 +54,13 @@ def bargaining_range(problem: Problem) -> BargainingRange:
             issues[issue.name] = IssueRange(issue.name, min=bounds[0], max=bounds[1])
         else:
             levels = []
+            on_grid = set(np.unique(problem.space.coordinates(
+                np.flatnonzero(problem.agreement))[:, k]).astype(int).tolist())
             for j, level in enumerate(issue.levels):
-                opt = optimise(problem, [Stage("linear", zero_c)], fixed={k: float(j)})
-                if opt is not None:
+                # a level is in the range if some agreement uses it: the grid shows most;
+                # for the others, look for one between grid points
+                if j in on_grid or optimise(problem, [Stage("linear", zero_c)],
+                                            fixed={k: float(j)}) is not None:
                     levels.append(level)
             issues[issue.name] = IssueRange(issue.name, levels=tuple(levels))
     parties: dict[str, tuple[float, float]] = {}

@@ -60,6 +60,12 @@ def _total(problem: Problem) -> Stage:
     return Stage("linear", np.ones(len(problem.names)))
 
 
+def _then_total(problem: Problem, stages: list[Stage]) -> list[Stage]:
+    """Append the all-party tie-break unless an earlier stage already fixes every utility."""
+    nash = stages[0].kind == "nash" and np.all(stages[0].c > 0)
+    return stages if nash else stages + [_total(problem)]
+
+
 def _finish(problem: Problem, name: str, opt: Optimum | None) -> Solution | None:
     if opt is None:
         return None
@@ -79,7 +85,7 @@ def nash_bargaining(problem: Problem, *, weights: np.ndarray | None = None,
     players = _players(problem, ideal_point(problem) if ideal is None else ideal)
     a = np.ones(len(problem.names)) if weights is None else np.asarray(weights, dtype=float)
     c = np.where(players, a, 0.0)
-    return _finish(problem, name, optimise(problem, [Stage("nash", c), _total(problem)]))
+    return _finish(problem, name, optimise(problem, _then_total(problem, [Stage("nash", c)])))
 
 
 def weighted_nash(problem: Problem, *, ideal: np.ndarray | None = None) -> Solution | None:
@@ -99,7 +105,7 @@ def kalai_smorodinsky(problem: Problem, *, ideal: np.ndarray | None = None) -> S
         return None
     players = _players(problem, ideal)
     scale = np.where(players, 1.0 / np.where(players, ideal - problem.d, 1.0), 0.0)
-    stages = [Stage("maximin", scale), Stage("linear", scale), _total(problem)]
+    stages = _then_total(problem, [Stage("maximin", scale), Stage("linear", scale)])
     return _finish(problem, "kalai_smorodinsky", optimise(problem, stages))
 
 
@@ -107,7 +113,7 @@ def egalitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solutio
     """Egalitarian (Kalai 1977): maximise ``min_i (u_i - d_i)``, ties by the sum of gains."""
     players = _players(problem, ideal_point(problem) if ideal is None else ideal)
     c = players.astype(float)
-    stages = [Stage("maximin", c), Stage("linear", c), _total(problem)]
+    stages = _then_total(problem, [Stage("maximin", c), Stage("linear", c)])
     return _finish(problem, "egalitarian", optimise(problem, stages))
 
 
@@ -120,13 +126,18 @@ def utilitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solutio
     """
     players = _players(problem, ideal_point(problem) if ideal is None else ideal)
     c = problem.veto.astype(float)
-    stages = [Stage("linear", c), Stage("nash", players.astype(float)), _total(problem)]
+    stages = _then_total(problem, [Stage("linear", c), Stage("nash", players.astype(float))])
     return _finish(problem, "utilitarian", optimise(problem, stages))
 
 
-def all_solutions(problem: Problem) -> dict[str, Solution | None]:
-    """Every cooperative solution, keyed by its JSON name."""
-    ideal = ideal_point(problem)
+def all_solutions(problem: Problem, *, ideal: np.ndarray | None = None
+                  ) -> dict[str, Solution | None]:
+    """Every cooperative solution, keyed by its JSON name.
+
+    ``ideal`` (each party's best utility in the agreement set) is computed
+    when not given; :func:`negotiation.analyse` passes the one it already has.
+    """
+    ideal = ideal_point(problem) if ideal is None else ideal
     if ideal is None:
         return {name: None for name in SOLUTIONS}
     return {

@@ -35,7 +35,8 @@ GRID_TIE = 1e-12      # ties on the grid (relative to the criterion's scale)
 REFINED_TIE = 1e-9    # ties between refined candidates
 LOCK_TOL = 1e-14      # slack allowed when an earlier stage becomes a constraint (drift ~ sqrt)
 FEAS_TOL = 1e-9       # constraint violation accepted in a refined point
-MAX_STARTS = 4        # grid local maxima refined (the best, then runners-up)
+MAX_STARTS = 6        # at most this many grid local maxima are refined
+MAX_COMBOS = 8        # at most this many other discrete combinations are screened
 RESTARTS = 6          # SLSQP restarts after a step outside the feasible set
 
 
@@ -185,6 +186,17 @@ def optimise(problem: Problem, stages: list[Stage], *, mask: np.ndarray | None =
         centre = start if wide is None else wide.coords
         for cell in _cells(problem, centre):
             consider(_refine_cell(problem, stages, centre, cell, require_agreement))
+    if len(space.discrete) and found is not None:
+        # Grid rounding can misrank discrete combinations: refine the first stage in
+        # every combination whose optimistic bound beats the best value found.
+        tried = {tuple(s[space.discrete]) for s in starts}
+        for start in _combo_starts(problem, stages[0], allowed, found.values[0], tried):
+            wide = _refine_cell(problem, stages, start, box, require_agreement)
+            consider(wide)
+            if wide is not None and _at_kink(problem, wide.coords):
+                for cell in _cells(problem, wide.coords):
+                    consider(_refine_cell(problem, stages, wide.coords, cell,
+                                          require_agreement))
     if thin:
         return found
     if found is None or _lex_better(grid_vals, found.values, REFINED_TIE):
@@ -217,6 +229,7 @@ def _runner_up_starts(problem: Problem, stages: list[Stage], allowed: np.ndarray
     full[cand] = np.where(np.isfinite(v), v, -np.inf)
     grid = full.reshape(space.shape)
     is_max = np.isfinite(grid)
+    reach = 0.0  # largest change of the criterion between grid neighbours
     for k in space.continuous:
         for shift in (1, -1):
             neighbour = np.full_like(grid, -np.inf)
@@ -228,8 +241,15 @@ def _runner_up_starts(problem: Problem, stages: list[Stage], allowed: np.ndarray
                 src[k], dst[k] = slice(None, -1), slice(1, None)
             neighbour[tuple(dst)] = grid[tuple(src)]
             is_max &= grid >= neighbour
+            both = np.isfinite(grid) & np.isfinite(neighbour)
+            if both.any():
+                reach = max(reach, float(np.max(np.abs(grid[both] - neighbour[both]))))
     idx = np.flatnonzero(is_max.ravel())
     order = idx[np.lexsort((idx, -full[idx]))]
+    # Refinement moves a point by about one grid step, so it cannot lift a local
+    # maximum by much more than ``reach``: those further below the best are skipped.
+    best = full[order[0]] if order.size else -np.inf
+    order = order[full[order] >= best - 2 * reach]
     out: list[np.ndarray] = []
     taken = [coords]
     steps = np.array([problem.step(k) for k in space.continuous])
@@ -244,6 +264,78 @@ def _runner_up_starts(problem: Problem, stages: list[Stage], allowed: np.ndarray
         out.append(x)
         if len(out) >= MAX_STARTS - 1:
             break
+    return out
+
+
+def _combo_bounds(problem: Problem, stage: Stage, combos: np.ndarray) -> np.ndarray:
+    """Optimistic value of ``stage`` per discrete combination (rows of level indices).
+
+    Utilities are additive, so with the discrete levels fixed each party's best
+    utility over the continuous box is its fixed part plus, per continuous
+    issue, the largest grid value (the grid holds every kink, so for one party
+    this is exact). Agreement constraints and the coupling between parties are
+    ignored: the bound is never below the true optimum of the combination
+    (for linear criteria a one-step slack covers maxima between grid points).
+    """
+    space = problem.space
+    tables = problem.tables
+    fixed = np.zeros((len(combos), len(problem.names)))
+    for j, k in enumerate(space.discrete):
+        fixed += tables[k][combos[:, j].astype(int)]
+    if stage.kind == "linear":
+        total = fixed @ stage.c
+        if stage.e is not None:
+            total = total + combos @ stage.e[space.discrete]
+        for k in space.continuous:
+            f = tables[k] @ stage.c
+            if stage.e is not None:
+                f = f + stage.e[k] * space.grids[k]
+            slack = float(np.max(np.abs(np.diff(f)))) if f.size > 1 else 0.0
+            total = total + float(np.max(f)) + slack
+        return total
+    best_u = fixed + sum(tables[k].max(axis=0) for k in space.continuous)
+    m = stage.members
+    gains = best_u[:, m] - problem.d[m]
+    if stage.kind == "nash":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.where(gains > 0, np.log(np.where(gains > 0, gains, 1.0)), -np.inf)
+        return logs @ stage.c[m]
+    return np.min(gains * stage.c[m], axis=1) if len(m) else np.zeros(len(combos))
+
+
+def _combo_starts(problem: Problem, stage: Stage, allowed: np.ndarray, value: float,
+                  tried: set) -> list[np.ndarray]:
+    """Best grid point of each discrete combination that might beat ``value``.
+
+    Combinations are visited by decreasing optimistic bound; each is refined
+    on the first stage alone, and kept as a start if it does beat ``value``
+    (branch and bound over the discrete levels).
+    """
+    space = problem.space
+    cand = np.flatnonzero(allowed)
+    if cand.size == 0:
+        return []
+    X = space.coordinates(cand)
+    v = stage.grid_value(problem.U[cand], X, problem.d)
+    combo = X[:, space.discrete]
+    keys = np.ravel_multi_index(combo.T.astype(int), [len(space.issues[k].levels)
+                                                      for k in space.discrete])
+    order = np.lexsort((cand, -v, keys))
+    first = order[np.concatenate([[True], keys[order][1:] != keys[order][:-1]])]
+    bounds = _combo_bounds(problem, stage, combo[first])
+    box = np.array([space.issues[k].range for k in space.continuous], dtype=float)
+    out = []
+    for n, j in enumerate(np.argsort(-bounds, kind="stable")):
+        if n >= MAX_COMBOS or bounds[j] <= value + REFINED_TIE * max(1.0, abs(value)):
+            break
+        start = X[first[j]]
+        if tuple(start[space.discrete]) in tried:
+            continue
+        r = _refine_cell(problem, [stage], start, box, True)
+        got = r.values[0] if r is not None else float(v[first[j]])
+        if got > value + REFINED_TIE * max(1.0, abs(value)):
+            out.append(start if r is None else r.coords)
+            value = got
     return out
 
 

@@ -9,7 +9,8 @@ dominates nothing, so it is kept.
 Algorithms (pure numpy, exact, no ``N x N`` matrix is ever built):
 
 * **One party**: the rows equal to the maximum.
-* **Two parties**: one sort and a running maximum, ``O(N log N)``.
+* **Two parties**: a sort of the first column, a group maximum and a running
+  maximum, ``O(N log N)``.
 * **More parties**: a dual-tree traversal of a k-d tree.
 
   1. Identical rows are merged (a lexicographic sort), so that afterwards
@@ -85,23 +86,23 @@ def pareto_mask(U: np.ndarray) -> np.ndarray:
 
 
 def _pareto_2d(U: np.ndarray) -> np.ndarray:
-    # Sort by u0 descending, then u1 descending; a point is efficient iff its
-    # u1 beats every u1 seen before among points with a strictly larger u0,
-    # and it is not beaten by an equal-u0 point with larger u1.
-    order = np.lexsort((-U[:, 1], -U[:, 0]))
-    a, b = U[order, 0], U[order, 1]
-    # best u1 among points with strictly larger u0
-    prev_max = np.maximum.accumulate(b)
-    # index of the first element of each u0-group
-    new_group = np.concatenate([[True], a[1:] != a[:-1]])
-    group_start = np.maximum.accumulate(np.where(new_group, np.arange(len(a)), 0))
-    first = group_start == 0  # nobody has a larger u0 (and -inf must not beat itself)
-    before = prev_max[np.maximum(group_start - 1, 0)]
-    group_best = b[group_start]  # first in group has the largest u1 of the group
-    efficient = (first | (b > before)) & (b == group_best)
-    mask = np.zeros(len(a), dtype=bool)
-    mask[order[efficient]] = True
-    return mask
+    # Group the points by their u0 value (a sort of the values, no argsort). A
+    # point is efficient iff its u1 is the largest of its group and beats the
+    # best u1 of every group with a strictly larger u0.
+    a, b = U[:, 0], U[:, 1]
+    s = np.sort(a)
+    distinct = np.empty(len(s), dtype=bool)
+    distinct[0] = True
+    np.not_equal(s[1:], s[:-1], out=distinct[1:])
+    values = s[distinct]                                  # ascending distinct u0
+    group = np.searchsorted(values, a)
+    best = np.full(len(values), -np.inf)
+    np.maximum.at(best, group, b)                         # best u1 of each group
+    above = np.empty(len(values))                         # best u1 of the larger groups
+    above[-1] = -np.inf
+    above[:-1] = np.maximum.accumulate(best[::-1])[::-1][1:]
+    top = group == len(values) - 1                        # (-inf must not beat itself)
+    return (top | (b > above[group])) & (b == best[group])
 
 
 def _unique_rows(U: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..model.issues import OutcomeSpace
 from ..model.scenario import Scenario
-from ..model.utility import grid_utilities, reservation_values, weight_matrix
+from ..model.utility import grid_utilities, issue_tables, reservation_values, weight_matrix
 
 #: An outcome is in the agreement set when ``u_i >= d_i - AGREE_TOL`` for every veto party.
 AGREE_TOL = 1e-9
@@ -68,6 +68,11 @@ class Problem:
         return grid_utilities(self.scenario)
 
     @cached_property
+    def tables(self) -> list[np.ndarray]:
+        """Per issue, the ``(n_k, P)`` weighted values ``w_ik v_ik`` on its grid."""
+        return issue_tables(self.scenario)
+
+    @cached_property
     def agreement(self) -> np.ndarray:
         """Boolean mask of grid outcomes every veto party weakly prefers to its BATNA."""
         return agreement_mask(self.U, self.d, self.veto)
@@ -106,21 +111,33 @@ class Problem:
         """Utilities ``(P,)`` at one outcome and their ``(P, len(issues))`` one-sided
         derivatives in the continuous ``issues`` (plain-float fast path)."""
         P = len(self.names)
-        u = np.zeros(P)
+        u = self._fixed_part(coords, issues).copy()
         jac = np.zeros((P, len(issues)))
-        column = {int(k): j for j, k in enumerate(issues)}
-        for k, active in enumerate(self._active):
+        for j, k in enumerate(issues):
             x = float(coords[k])
-            j = column.get(k)
-            for i, vf in active:
-                w = self.weights[i, k]
-                if j is None:
-                    u[i] += w * float(vf(np.array(x)))
-                else:
-                    value, slope = vf.at(x, float(side[j]))
-                    u[i] += w * value
-                    jac[i, j] = w * slope
+            sj = float(side[j])
+            row = self.weights[:, k]
+            for i, vf in self._active[k]:
+                value, slope = vf.at(x, sj)
+                u[i] += row[i] * value
+                jac[i, j] = row[i] * slope
         return u, jac
+
+    def _fixed_part(self, coords: np.ndarray, issues: np.ndarray) -> np.ndarray:
+        """Utility from the issues not in ``issues`` (constant during a refinement)."""
+        free = set(int(k) for k in issues)
+        fixed = tuple((k, float(coords[k])) for k in range(len(self._active)) if k not in free)
+        cache = self.__dict__.setdefault("_fixed_cache", {})
+        hit = cache.get(fixed)
+        if hit is None:
+            hit = np.zeros(len(self.names))
+            for k, x in fixed:
+                for i, vf in self._active[k]:
+                    hit[i] += self.weights[i, k] * float(vf(np.array(x)))
+            if len(cache) > 4096:
+                cache.clear()
+            cache[fixed] = hit
+        return hit
 
     def breakpoints(self, k: int) -> np.ndarray:
         """Sorted points of issue ``k``'s range where some utility may have a kink."""
