@@ -100,6 +100,48 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INPUT if failed else EXIT_OK
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    import json
+
+    from .scenario import load_scenario
+
+    if len(args.files) < 2:
+        raise InputError("compare needs at least two scenario files")
+    scenarios = [load_scenario(f) for f in args.files]
+    for path in (args.output, args.plot):
+        if path:
+            check_output_path(path)
+    from .analysis import analyse
+    from .compare import compare
+
+    comparison = compare([analyse(s) for s in scenarios])
+    if args.format == "json":
+        text = json.dumps(comparison.to_dict(), indent=2, allow_nan=False) + "\n"
+    else:
+        text = comparison.to_text()
+    if args.plot:
+        from .plot.compare import plot_compare
+        plot_compare(list(comparison.reports), args.plot)
+    _emit(text, args.output)
+    return EXIT_OK
+
+
+def cmd_document(args: argparse.Namespace) -> int:
+    from .scenario import load_scenario
+
+    scenarios = [load_scenario(f) for f in args.files]
+    if args.output:
+        check_output_path(args.output)
+    from .analysis import analyse
+    from .scenario_doc import scenarios_markdown
+
+    command = "negotiation document " + " ".join(args.files) + (
+        f" -o {args.output}" if args.output else "")
+    text = scenarios_markdown([analyse(s) for s in scenarios], command)
+    _emit(text, args.output)
+    return EXIT_OK
+
+
 def cmd_plot(args: argparse.Namespace) -> int:
     from .plot.cli import run_plot
     return run_plot(args)
@@ -132,6 +174,23 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--strict", action="store_true",
                      help="also require evidence or an assumption mark for every parameter")
     val.set_defaults(func=cmd_validate)
+
+    cmp_ = sub.add_parser("compare", help="compare scenarios side by side (e.g. over time)",
+                          description="Analyse several scenarios and show what moved "
+                                      "between them, in date order.")
+    cmp_.add_argument("files", nargs="+", metavar="FILE")
+    cmp_.add_argument("--format", choices=["table", "json"], default="table")
+    cmp_.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
+    cmp_.add_argument("--plot", metavar="PATH", help="also draw the comparison figure "
+                                                      "(.png, .svg or .pdf)")
+    cmp_.set_defaults(func=cmd_compare)
+
+    doc = sub.add_parser("document", help="write Markdown: parameters, evidence and results",
+                         description="Document scenarios: each parameter with its value, "
+                                     "evidence and confidence, and what the model says.")
+    doc.add_argument("files", nargs="+", metavar="FILE")
+    doc.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
+    doc.set_defaults(func=cmd_document)
 
     plot = sub.add_parser("plot", help="draw a briefing figure for a scenario",
                           description="Draw one figure in the house style.")

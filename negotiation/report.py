@@ -50,7 +50,9 @@ class Report:
             "solutions": {k: (None if self.solutions.get(k) is None
                               else self.solutions[k].to_dict()) for k in SOLUTIONS},
             "proposals": {k: v.to_dict() for k, v in self.proposals.items()},
-            "pareto": {"size": self.pareto.size},
+            "pareto": {"size": self.pareto.size,
+                       "issue_range": {k: v.to_dict() for k, v in
+                                       self.pareto.issue_ranges(self.problem.space).items()}},
             "sources": s.sources,
             "closest": None if self.range.closest is None else {
                 **self.range.closest.to_dict(), "min_surplus": _num(self.range.max_slack)},
@@ -72,8 +74,9 @@ def _fmt(v: Any, digits: int = 3) -> str:
     return f"{v:.{digits}f}"
 
 
-def table(headers: list[str], rows: list[list[str]], indent: str = "  ") -> str:
-    """A plain-text table with left-aligned text and right-aligned numbers."""
+def table(headers: list[str], rows: list[list[str]], indent: str = "  ",
+          right_numbers: bool = True) -> str:
+    """A plain-text table: text left-aligned, numbers right-aligned (unless told not to)."""
     widths = [max(len(str(h)), *(len(str(r[j])) for r in rows)) if rows else len(str(h))
               for j, h in enumerate(headers)]
 
@@ -81,7 +84,7 @@ def table(headers: list[str], rows: list[list[str]], indent: str = "  ") -> str:
         return x.replace(".", "", 1).replace("-", "", 1).isdigit()
 
     def line(cells: list[str]) -> str:
-        parts = [str(c).rjust(w) if numeric(str(c)) else str(c).ljust(w)
+        parts = [str(c).rjust(w) if right_numbers and numeric(str(c)) else str(c).ljust(w)
                  for c, w in zip(cells, widths)]
         return (indent + "  ".join(parts)).rstrip()
 
@@ -132,6 +135,17 @@ def format_report(report: Report) -> str:
                              + (f" {issue.unit}" if issue.unit else "")])
         out.append(table(["issue", "acceptable", "scale"], rows))
         out.append("")
+        eff = report.pareto.issue_ranges(report.problem.space)
+        if eff:
+            out.append("Efficient range (values on the Pareto frontier of the agreement set, "
+                       "grid-accurate)")
+            rows = []
+            for issue in s.issues:
+                ir = eff[issue.name]
+                rows.append([issue.name, ", ".join(ir.levels) if ir.levels is not None
+                             else f"{ir.min:.3f} to {ir.max:.3f}"])
+            out.append(table(["issue", "efficient"], rows))
+            out.append("")
     elif r.closest is not None:
         out.append("Closest outcome (maximises the smallest surplus)")
         rows = [[k, _fmt(v)] for k, v in r.closest.outcome.items()]
@@ -159,12 +173,15 @@ def format_report(report: Report) -> str:
         out.append("Proposals")
         rows = []
         for name, ev in report.proposals.items():
+            margin = min(ev.surplus[n] for n in veto)
             rows.append([name] + [_fmt(ev.point.outcome[i.name]) for i in s.issues]
                         + [_fmt(ev.point.utilities[n]) for n in names]
                         + [", ".join(ev.accepted_by) or "nobody",
-                           "yes" if ev.in_agreement_set else "no"])
+                           "yes" if ev.in_agreement_set else "no", f"{margin:+.3f}"])
         out.append(table(["proposal"] + s.issue_names + [f"u({n})" for n in names]
-                         + ["accepted by", "deal?"], rows))
+                         + ["accepted by", "deal?", "margin"], rows))
+        out.append("  margin: smallest surplus u - reservation among veto parties "
+                   "(negative: someone vetoes)")
         out.append("")
     out.append(f"Pareto frontier of the agreement set: {report.pareto.size} grid outcomes")
     if s.notes:

@@ -102,6 +102,26 @@ class ParetoFrontier:
     def size(self) -> int:
         return int(self.indices.size)
 
+    def issue_ranges(self, space) -> dict[str, IssueRange]:
+        """Per issue, the values found on the frontier (grid-accurate).
+
+        Narrower than the bargaining range: it leaves out agreements that
+        waste value (some other agreement is better for everyone).
+        """
+        out: dict[str, IssueRange] = {}
+        if self.size == 0:
+            return out
+        X = space.coordinates(self.indices)
+        for k, issue in enumerate(space.issues):
+            if issue.continuous:
+                out[issue.name] = IssueRange(issue.name, min=float(X[:, k].min()),
+                                             max=float(X[:, k].max()))
+            else:
+                used = set(X[:, k].astype(int).tolist())
+                out[issue.name] = IssueRange(issue.name, levels=tuple(
+                    lv for j, lv in enumerate(issue.levels) if j in used))
+        return out
+
 
 @dataclass(frozen=True)
 class ProposalEvaluation:
