@@ -13,3 +13,23 @@ settings.register_profile(  # for debugging: report failures without slow shrink
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+import glob  # noqa: E402
+from functools import lru_cache  # noqa: E402
+
+import pytest  # noqa: E402
+
+SHIPPED = sorted(glob.glob("scenarios/*.yaml"))
+
+
+@lru_cache(maxsize=None)
+def analysed(path: str):
+    """The analysis of a scenario file, computed once per test session."""
+    import negotiation as ng
+    return ng.analyse(ng.load_scenario(path))
+
+
+@pytest.fixture(scope="session")
+def shipped_reports():
+    return {path: analysed(path) for path in SHIPPED}
