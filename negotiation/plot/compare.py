@@ -98,10 +98,19 @@ def plot_compare(reports: Sequence["Report"], path: str) -> "Figure":
     return fig
 
 
-def _label(r: "Report") -> str:
-    s = r.scenario
-    stem = os.path.splitext(os.path.basename(s.file))[0] if s.file else s.title
-    return f"{s.date}\n{stem}" if s.date else stem
+def _labels(reports: Sequence["Report"]) -> list[str]:
+    """Tick labels: the dates when every scenario has its own, else short file stems."""
+    dates = [str(r.scenario.date) if r.scenario.date else None for r in reports]
+    if all(dates) and len(set(dates)) == len(dates):
+        return dates  # type: ignore[return-value]
+    from .style import shorten
+
+    out = []
+    for r, d in zip(reports, dates):
+        s = r.scenario
+        stem = os.path.splitext(os.path.basename(s.file))[0] if s.file else s.title
+        out.append(f"{d}\n{shorten(stem, 16)}" if d else shorten(stem, 16))
+    return out
 
 
 def _draw(reports: list["Report"], path: str | None, st) -> "Figure":
@@ -147,29 +156,32 @@ def _draw(reports: list["Report"], path: str | None, st) -> "Figure":
     handles = [Line2D([], [], color=styles[p].color, ls=styles[p].linestyle,
                       marker=styles[p].marker, ms=6, lw=1.8, label=f"reservation value of {p}")
                for p in parties]
-    handles.append(Patch(fc=st.RANGE_BAR, ec="none", label="bargaining range (agreement set)"))
+    if issues:
+        handles.append(Patch(fc=st.RANGE_BAR, ec="none",
+                             label="bargaining range (agreement set)"))
     for key in SOLUTIONS:
-        if key in used:
+        if key in used and issues:
             sty = st.SOLUTION_STYLE[key]
             handles.append(Line2D([], [], ls="none", marker=sty["marker"],
                                   ms=sty["size"] * 0.8, color=st.INK,
                                   label=SOLUTION_LABELS.get(key, key)))
-    if any(not r.range.deal_possible for r in reports):
+    if issues and any(not r.range.deal_possible for r in reports):
         handles.append(Line2D([], [], ls="none", marker=st.CLOSEST_STYLE["marker"], ms=8,
                               mfc="white", mec=st.INK, label="closest outcome (no deal)"))
     ncol = 4
-    leg_lines = st.legend_rows(len(handles), ncol)
+    leg_lines = st.legend_rows(len(handles), ncol) if handles else 0
     head = st.header_height(title, sub, footer, width)
     panel_h = 3.4
     fig = st.new_figure(width, head + nrows * panel_h + leg_lines * 0.26 + 0.5)
     body = st.decorate(fig, title, sub, footer)
     grid, lax = st.panels(fig, nrows, ncols, body, leg_lines)
-    st.legend_in(lax, handles, ncol)
+    if lax is not None:
+        st.legend_in(lax, handles, ncol)
     axes = grid.ravel()
     for ax in axes[panels:]:
         ax.set_visible(False)
     xs = list(range(n))
-    labels = [_label(r) for r in reports]
+    labels = _labels(reports)
 
     ax = axes[0]
     for p in parties:
@@ -177,6 +189,9 @@ def _draw(reports: list["Report"], path: str | None, st) -> "Figure":
         sty = styles[p]
         ax.plot(xs, ys, color=sty.color, ls=sty.linestyle, marker=sty.marker, ms=7, lw=1.8,
                 gid=f"reservation:{p}")
+    if not parties:
+        ax.text(0.5, 0.5, "no party is in every scenario", transform=ax.transAxes,
+                ha="center", va="center", color=st.MUTED)
     ax.set_title("reservation values", fontsize=12)
     ax.set_ylabel("utility (0 worst to 1 best)")
 
@@ -225,9 +240,10 @@ def _draw(reports: list["Report"], path: str | None, st) -> "Figure":
         if continuous:
             span = rng[1] - rng[0]
             ax.set_ylim(rng[0] - 0.05 * span, rng[1] + 0.12 * span)
-            ax.set_ylabel(st.issue_label(issue).replace(f"scale {issue.range[0]:g} to "
-                                                        f"{issue.range[1]:g}",
-                                                        f"scale {rng[0]:g} to {rng[1]:g}"))
+            label = st.issue_label(issue).replace(
+                f"scale {issue.range[0]:g} to {issue.range[1]:g}",
+                f"scale {rng[0]:g} to {rng[1]:g}")
+            ax.set_ylabel("\n".join(st.wrap(label, (panel_h - 0.9) * 72, 11)[:3]))
         else:
             ax.set_ylim(-0.6, len(levels) - 0.4 + 0.35)
             ax.set_yticks(range(len(levels)), levels)
@@ -235,6 +251,7 @@ def _draw(reports: list["Report"], path: str | None, st) -> "Figure":
             ax.set_ylabel(f"{name} (level)")
     for ax in axes[:panels]:
         ax.set_xlim(-0.6, n - 0.4)
-        ax.set_xticks(xs, labels, fontsize=9)
+        ax.set_xticks(xs, labels, fontsize=9 if n <= 4 else 8,
+                      rotation=0 if n <= 4 else 30, ha="center" if n <= 4 else "right")
         ax.grid(False, axis="x")
     return fig

@@ -25,7 +25,7 @@ from matplotlib.text import Annotation
 DIRECTIONS = (0, 45, -45, 90, -90, 135, -135, 180, 22, -22, 158, -158, 68, -68, 112, -112)
 #: Distances (points) tried from the anchor.
 RADII = (7, 13, 21, 32, 46, 64, 86)
-LEADER_FROM = 15.0  # points: labels further than this get a leader line
+LEADER_FROM = 12.0  # points: labels further than this get a leader line
 
 
 @dataclass(frozen=True)
@@ -125,12 +125,18 @@ def place_labels(ax: Axes, anchors: Sequence[tuple[float, float]], texts: Sequen
 
 
 def overlapping_pairs(texts: Sequence, renderer=None, tol: float = 0.5) -> list[tuple[int, int]]:
-    """Index pairs of texts whose drawn bounding boxes overlap by more than ``tol`` px²."""
+    """Index pairs of texts whose drawn bounding boxes overlap by more than ``tol`` px².
+
+    Only the text itself counts (an annotation's leader line may cross another label's
+    box without hiding it).
+    """
+    from matplotlib.text import Text
+
     if not texts:
         return []
     fig = texts[0].figure
     renderer = renderer or fig.canvas.get_renderer()
-    bbs = [t.get_window_extent(renderer) for t in texts]
+    bbs = [Text.get_window_extent(t, renderer) for t in texts]
     bad = []
     for i in range(len(bbs)):
         for j in range(i + 1, len(bbs)):

@@ -81,6 +81,8 @@ def outcome_text(report: "Report", outcome: dict[str, Any], skip: str | None = N
     for issue in report.scenario.issues:
         if issue.name == skip:
             continue
-        v = outcome[issue.name]
-        parts.append(f"{issue.name} {v if isinstance(v, str) else f'{float(v):.2f}'}")
+        from .style import fmt_issue
+
+        unit = f" {issue.unit}" if issue.unit and issue.continuous and len(issue.unit) <= 6 else ""
+        parts.append(f"{issue.name} {fmt_issue(issue, outcome[issue.name])}{unit}")
     return ", ".join(parts)

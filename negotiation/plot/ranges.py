@@ -131,15 +131,19 @@ def acceptance(report: "Report") -> tuple[str, np.ndarray, dict[str, IssueAccept
     return where, base, out
 
 
-def plot_ranges(report: "Report") -> "Figure":
-    """The ranges figure of ``report`` (see the module docstring)."""
+def plot_ranges(report: "Report", *, narrow: bool = False) -> "Figure":
+    """The ranges figure of ``report`` (see the module docstring).
+
+    ``narrow=True`` draws it for an A4 page (one column of panels up to
+    four issues, and a narrower figure).
+    """
     from . import style as st
 
     with st.house_style():
-        return _draw(report, st)
+        return _draw(report, st, narrow)
 
 
-def _draw(report: "Report", st) -> "Figure":
+def _draw(report: "Report", st, narrow: bool = False) -> "Figure":
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -153,13 +157,13 @@ def _draw(report: "Report", st) -> "Figure":
     where, base, acc = res
     issues = list(s.issues)
     K = len(issues)
-    ncols = 1 if K <= 3 else 2
+    ncols = 1 if K <= (4 if narrow else 3) else 2
     nrows = -(-K // ncols)
     rows = ["bargaining range"] + [n if p.veto else f"{n} (no veto)"
                                    for n, p in zip(names, s.parties)]
     R = len(rows)
     panel_h = 0.30 * R + 1.05
-    width = 10.0 if ncols == 1 else 13.0
+    width = (9.0 if narrow else 10.0) if ncols == 1 else (10.0 if narrow else 13.0)
     deal = report.range.deal_possible
 
     title = "What each party accepts, issue by issue" if deal else \
@@ -179,7 +183,7 @@ def _draw(report: "Report", st) -> "Figure":
     handles += [Patch(fc=styles[n].color, ec="none", label=n) for n in names]
     if any(not p.veto for p in s.parties):
         handles.append(Patch(fc="white", ec="#555555", hatch="////", label="party without veto"))
-    ncol = 3 if ncols == 1 else 4
+    ncol = 2 if narrow else 3 if ncols == 1 else 4
     leg_lines = st.legend_rows(len(handles), ncol)
     head = st.header_height(title, sub, footer, width)
     height = head + nrows * panel_h + leg_lines * 0.26 + 0.5
@@ -192,6 +196,8 @@ def _draw(report: "Report", st) -> "Figure":
         ax.set_visible(False)
 
     y_of = {r: R - 1 - j for j, r in enumerate(rows)}  # top row first
+    row_w = max(st.text_width(r, 10, "bold") for r in rows) / 72 + 0.35
+    panel_w = (width - 0.3) / ncols - row_w - 0.15
     for ax, (k, issue) in zip(axes, enumerate(issues)):
         a = acc[issue.name]
         ir = report.range.issues.get(issue.name) if deal else None
@@ -231,6 +237,9 @@ def _draw(report: "Report", st) -> "Figure":
             for j in a.overlap_levels:
                 ax.axvspan(j - 0.5, j + 0.5, color=st.HIGHLIGHT, zorder=0, lw=0)
             yb = y_of["bargaining range"]
+            if not in_range and not a.overlap_levels:
+                ax.text((L - 1) / 2, yb, "none", ha="center", va="center", fontsize=9,
+                        color=st.MUTED)
             for j, level in enumerate(issue.levels):
                 if level in in_range:
                     ax.add_patch(_cell(j, yb, st.RANGE_BAR, None, "none", small=True))
@@ -246,7 +255,7 @@ def _draw(report: "Report", st) -> "Figure":
                     else:
                         ax.add_patch(_cell(j, y, "white", None, "#BBBBBB", dashed=True))
             ax.set_xlim(-0.5, L - 0.5)
-            ax.set_xticks(range(L), issue.levels)
+            st.level_ticks(ax, issue.levels, panel_w)
             ax.grid(False, axis="x")
             ax.axvline(a.base, color=st.INK, ls=":", lw=1.2, zorder=4)
             ax.plot(a.base, R - 0.35, marker="*", ms=11, color=st.INK, clip_on=False, zorder=5)
@@ -254,7 +263,7 @@ def _draw(report: "Report", st) -> "Figure":
         ax.set_yticks([y_of[r] for r in rows], rows)
         ax.grid(False, axis="y")
         ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(st.issue_label(issue))
+        ax.set_xlabel(st.issue_label(issue, panel_w - 0.1))
         ax.set_title(issue.name, fontsize=12)
         for lab, r in zip(ax.get_yticklabels(), rows):
             if r == "bargaining range":

@@ -29,15 +29,18 @@ def row_label(report: "Report", m) -> str:
     return f"{m.label} (proposal; {', '.join(rejecting)} reject{'s' if len(rejecting) == 1 else ''})"
 
 
-def plot_solutions(report: "Report") -> "Figure":
-    """The solutions figure of ``report`` (see the module docstring)."""
+def plot_solutions(report: "Report", *, narrow: bool = False) -> "Figure":
+    """The solutions figure of ``report`` (see the module docstring).
+
+    ``narrow=True`` puts at most two panels abreast (for A4 print).
+    """
     from . import style as st
 
     with st.house_style():
-        return _draw(report, st)
+        return _draw(report, st, narrow)
 
 
-def _draw(report: "Report", st) -> "Figure":
+def _draw(report: "Report", st, narrow: bool = False) -> "Figure":
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -46,12 +49,12 @@ def _draw(report: "Report", st) -> "Figure":
     deal = report.range.deal_possible
     issues = list(s.issues)
     K = len(issues)
-    ncols = min(K, 3)
+    ncols = min(K, 2 if narrow else 3)
     nrows = -(-K // ncols)
     rows = [row_label(report, m) for m in mk] or ["(nothing to show)"]
     R = len(rows)
     longest = max(st.text_width(r, 10) for r in rows) / 72
-    width = min(max(3.3 * ncols + longest + 0.8, 9.0), 16.0)
+    width = min(max(3.3 * ncols + longest + 0.8, 9.0), 10.0 if narrow else 16.0)
     panel_h = 0.34 * R + 1.1
 
     if deal:
@@ -69,15 +72,16 @@ def _draw(report: "Report", st) -> "Figure":
     handles = []
     if deal:
         handles.append(Patch(fc=st.HIGHLIGHT, ec="none", label="bargaining range"))
-    if any(m.kind == "proposal" for m in mk):
+    if any(m.kind == "proposal" and m.acceptable for m in mk):
         handles.append(Line2D([], [], ls="none", marker="o", ms=7, color=st.INK,
                               label="proposal every veto party accepts"))
+    if any(m.kind == "proposal" and not m.acceptable for m in mk):
         handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=st.INK,
                               mew=1.4, label="proposal a veto party rejects"))
     if any(m.kind == "closest" for m in mk):
         handles.append(Line2D([], [], ls="none", marker=st.CLOSEST_STYLE["marker"], ms=8,
                               color=st.INK, label="closest outcome (no deal)"))
-    ncol = 4
+    ncol = 3 if narrow else 4
     leg_lines = st.legend_rows(len(handles), ncol)
     head = st.header_height(title, sub, footer, width)
     fig = st.new_figure(width, head + nrows * panel_h + leg_lines * 0.26 + 0.5)
@@ -106,7 +110,7 @@ def _draw(report: "Report", st) -> "Figure":
                     if level in ir.levels:
                         ax.axvspan(j - 0.45, j + 0.45, color=st.HIGHLIGHT, lw=0, zorder=0)
             ax.set_xlim(-0.5, L - 0.5)
-            ax.set_xticks(range(L), issue.levels)
+            st.level_ticks(ax, issue.levels, (width - longest - 0.6) / ncols - 0.3)
             ax.grid(False, axis="x")
         for j, m in enumerate(mk):
             x = m.coords[list(s.issue_names).index(issue.name)]
@@ -115,7 +119,7 @@ def _draw(report: "Report", st) -> "Figure":
                     mew=1.4 if m.kind == "proposal" else 0.6, ls="none", zorder=4,
                     gid=f"{m.kind}:{m.key}")
             if issue.continuous:
-                val = f"{x:.2f}"
+                val = st.fmt_issue(issue, x)
                 right = x <= lo + 0.72 * span
                 ax.annotate(val, (x, y_of[j]), xytext=(9 if right else -9, 0),
                             textcoords="offset points", ha="left" if right else "right",
@@ -126,7 +130,7 @@ def _draw(report: "Report", st) -> "Figure":
         ax.set_yticks([y_of[j] for j in range(R)], rows)
         ax.tick_params(axis="y", length=0)
         ax.grid(False, axis="y")
-        ax.set_xlabel(st.issue_label(issue))
+        ax.set_xlabel(st.issue_label(issue, (width - longest - 0.6) / ncols - 0.3))
         ax.set_title(issue.name, fontsize=12)
         if not mk:
             ax.text(0.5, 0.5, "no solutions or proposals", transform=ax.transAxes,

@@ -120,16 +120,18 @@ def party_styles(names: Sequence[str]) -> dict[str, PartyStyle]:
         if slot is not None and slot not in used:
             out[name] = _slot_style(slot)
             used.add(slot)
+    n_colours = len(PALETTE)
     for name in sorted(n for n in names if n not in out):
-        slot = zlib.crc32(name.lower().encode("utf-8")) % len(PALETTE)
-        while slot in used:
-            slot += 1
-            if slot % len(PALETTE) == 0 and slot < len(PALETTE) * 64:
-                # wrapped around: try the first free slot of this round of colours
-                base = slot - len(PALETTE)
-                free = [s for s in range(base, slot) if s not in used]
-                if free:
-                    slot = free[0]
+        start = zlib.crc32(name.lower().encode("utf-8")) % n_colours
+        slot = None
+        rnd = 0
+        while slot is None:  # first free colour from the hashed one, then the next round
+            for j in range(n_colours):
+                candidate = (start + j) % n_colours + rnd * n_colours
+                if candidate not in used:
+                    slot = candidate
+                    break
+            rnd += 1
         out[name] = _slot_style(slot)
         used.add(slot)
     return {n: out[n] for n in names}
@@ -197,14 +199,61 @@ def fmt_value(v: Any, digits: int = 2) -> str:
     return f"{float(v):.{digits}f}"
 
 
-def issue_label(issue: "Issue") -> str:
-    """Axis label of an issue, with its unit (or its scale when the file gives none)."""
+def issue_digits(issue: "Issue") -> int:
+    """Decimals that show an issue's values to about 1% of its range."""
+    import math
+
+    if not issue.continuous:
+        return 0
+    span = issue.range[1] - issue.range[0]
+    return max(0, min(4, 2 - int(math.floor(math.log10(span))))) if span > 0 else 2
+
+
+def fmt_issue(issue: "Issue", v: Any) -> str:
+    """An issue value as text: a level name, or a number with sensible decimals."""
+    if isinstance(v, str):
+        return v
+    if not issue.continuous:
+        return issue.levels[int(round(float(v)))]
+    return f"{float(v):.{issue_digits(issue)}f}"
+
+
+def issue_label(issue: "Issue", width_in: float | None = None, size: float = 11.0) -> str:
+    """Axis label of an issue, with its unit (or its scale when the file gives none).
+
+    With ``width_in``, long labels are wrapped to that width (at most three lines).
+    """
     if issue.unit:
-        return f"{issue.name} ({issue.unit})"
-    if issue.continuous:
+        text = f"{issue.name} ({issue.unit})"
+    elif issue.continuous:
         lo, hi = issue.range
-        return f"{issue.name} (scale {lo:g} to {hi:g})"
-    return f"{issue.name} (level)"
+        text = f"{issue.name} (scale {lo:g} to {hi:g})"
+    else:
+        text = f"{issue.name} (level)"
+    if width_in is None:
+        return text
+    lines = wrap(text, width_in * 72, size)
+    if len(lines) > 3:
+        lines = lines[:3]
+        lines[-1] = shorten(lines[-1] + " …", max(len(lines[-1]) - 1, 8))
+    return "\n".join(lines)
+
+
+def level_ticks(ax, levels: Sequence[str], panel_width_in: float, size: float = 10.0) -> None:
+    """Level names as x ticks; broken at underscores, or upright, when they do not fit."""
+    ax.set_xticks(range(len(levels)))
+    slot = panel_width_in * 72 / max(len(levels), 1)
+    widest = max(text_width(lv, size) for lv in levels) + 6
+    if widest <= slot:
+        ax.set_xticklabels(levels, fontsize=size)
+        return
+    import re
+
+    split = ["\n".join(p for p in re.split(r"[_\s]+", lv) if p) or lv for lv in levels]
+    if max(text_width(part, size) for lv in split for part in lv.split("\n")) + 6 <= slot:
+        ax.set_xticklabels(split, fontsize=size)
+    else:
+        ax.set_xticklabels(levels, rotation=90, fontsize=size)
 
 
 def utility_label(party: str) -> str:
@@ -257,7 +306,8 @@ HEADER_TOP = 0.14      # inches above the title
 TITLE_SIZE = 16.0
 SUBTITLE_SIZE = 11.0
 FOOTER_SIZE = 8.0
-SIDE = 0.16            # inches left and right of header and footer
+SIDE = 0.2             # inches left of header and footer (and at least that on the right)
+RIGHT = 0.45           # inches kept free right of wrapped header and footer text
 
 
 def decorate(fig: Figure, title: str, sub: str | Sequence[str], footer: str) -> float:
@@ -267,7 +317,7 @@ def decorate(fig: Figure, title: str, sub: str | Sequence[str], footer: str) -> 
     """
     fig._negotiation_title = title  # type: ignore[attr-defined]
     W, H = fig.get_size_inches()
-    width_pt = (W - 2 * SIDE) * 72
+    width_pt = (W - SIDE - RIGHT) * 72
     y = HEADER_TOP
     title_lines = wrap(title, width_pt, TITLE_SIZE, "bold")
     fig.text(SIDE / W, 1 - y / H, "\n".join(title_lines), fontsize=TITLE_SIZE,
@@ -297,7 +347,7 @@ def decorate(fig: Figure, title: str, sub: str | Sequence[str], footer: str) -> 
 
 def header_height(title: str, sub: str | Sequence[str], footer: str, width: float) -> float:
     """Inches :func:`decorate` takes for header and footer on a figure ``width`` wide."""
-    width_pt = (width - 2 * SIDE) * 72
+    width_pt = (width - SIDE - RIGHT) * 72
     h = HEADER_TOP + len(wrap(title, width_pt, TITLE_SIZE, "bold")) * TITLE_SIZE * 1.3 / 72 + 0.05
     subs = [sub] if isinstance(sub, str) else list(sub)
     h += sum(len(wrap(x, width_pt, SUBTITLE_SIZE)) for x in subs) * SUBTITLE_SIZE * 1.4 / 72

@@ -5,8 +5,9 @@ More parties: a grid of pairwise projections, veto parties first (every pair
 of veto parties, then veto against non-veto, then the rest, at most
 ``max_panels``). Each panel shows
 
-* every grid outcome as a light cloud (a deterministic sample when the grid
-  is large; drawn rasterised so SVG and PDF stay small),
+* every grid outcome as a light cloud (dots; for a large grid, a raster of
+  the cells any outcome falls in, so the whole extent shows; rasterised in
+  SVG and PDF so files stay small),
 * the agreement set (outcomes every veto party accepts) highlighted,
 * the Pareto frontier of the agreement set as a line (with more than two
   parties: the frontier of the projected agreement set, i.e. the best the
@@ -35,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..report import Report
 
-MAX_POINTS = 25_000
+MAX_POINTS = 20_000
 
 
 def party_pairs(report: "Report", max_panels: int = 6) -> tuple[list[tuple[int, int]], int]:
@@ -56,24 +57,15 @@ def pairwise_frontier(points: np.ndarray) -> np.ndarray:
         return np.empty((0, 2))
     order = np.lexsort((-points[:, 1], -points[:, 0]))  # x descending, then y descending
     p = points[order]
-    best = -np.inf
-    keep = []
-    for k, (x, y) in enumerate(p):
-        if y > best + 1e-12:
-            keep.append(k)
-            best = y
-    f = p[keep]
+    running = np.maximum.accumulate(p[:, 1])
+    before = np.concatenate([[-np.inf], running[:-1]])
+    f = p[p[:, 1] > before + 1e-12]
     return f[np.argsort(f[:, 0], kind="stable")]
 
 
-def _sample(idx: np.ndarray, n: int, seed: int) -> np.ndarray:
-    if len(idx) <= n:
-        return idx
-    rng = np.random.default_rng(seed)
-    return np.sort(rng.choice(idx, size=n, replace=False))
-
-
-def _grid_shape(n: int) -> tuple[int, int]:
+def _grid_shape(n: int, narrow: bool = False) -> tuple[int, int]:
+    if narrow:
+        return (1, 1) if n == 1 else (math.ceil(n / 2), 2)
     if n <= 3:
         return 1, n
     if n == 4:
@@ -82,42 +74,47 @@ def _grid_shape(n: int) -> tuple[int, int]:
 
 
 def plot_utility_space(report: "Report", *, max_panels: int = 6,
-                       max_points: int = MAX_POINTS) -> "Figure":
-    """The utility-space figure of ``report`` (see the module docstring)."""
+                       max_points: int = MAX_POINTS, narrow: bool = False) -> "Figure":
+    """The utility-space figure of ``report`` (see the module docstring).
+
+    ``narrow=True`` lays the panels out at most two abreast (for A4 print).
+    """
     with st.house_style():
-        return _draw(report, max_panels, max_points)
+        return _draw(report, max_panels, max_points, narrow)
 
 
-def _draw(report: "Report", max_panels: int, max_points: int) -> "Figure":
+def _draw(report: "Report", max_panels: int, max_points: int, narrow: bool) -> "Figure":
     s, pb = report.scenario, report.problem
     names = pb.names
     styles = st.party_styles(names)
     pairs, left_out = party_pairs(report, max_panels)
-    nrows, ncols = _grid_shape(len(pairs))
+    nrows, ncols = _grid_shape(len(pairs), narrow)
     U, d = pb.U, pb.d
     agree_idx = np.flatnonzero(pb.agreement)
     other_idx = np.flatnonzero(~pb.agreement)
-    cloud = _sample(other_idx, max_points, 1)
-    agree = _sample(agree_idx, max_points, 2)
     mk = marks(report)
     deal = report.range.deal_possible
     veto_names = [p.name for p in s.parties if p.veto]
 
     handles = _legend_handles(names, styles, pairs, mk, len(agree_idx) > 0)
-    ncol = min(len(handles), 3 if len(pairs) == 1 else 4)
+    ncol = min(len(handles), 3 if (len(pairs) == 1 or narrow) else 4)
     title = "Utility space: the agreement set and the Pareto frontier" if deal else \
         "Utility space: no outcome satisfies every veto party"
     sub = [st.subtitle(s)]
-    expl = ("Each dot is one outcome of the analysis grid; purple: acceptable to every veto "
-            f"party ({', '.join(veto_names)}).")
+    if len(agree_idx):
+        expl = ("Each dot is one outcome of the analysis grid; purple: acceptable to every "
+                f"veto party ({', '.join(veto_names)}).")
+    else:
+        expl = ("Each dot is one outcome of the analysis grid; none is acceptable to every "
+                f"veto party ({', '.join(veto_names)}).")
     if len(names) > 2:
         expl += " Panels project onto pairs of parties"
         expl += f" ({left_out} more pairs not shown)." if left_out else "."
     sub.append(expl)
     if len(pairs) == 1:
-        fig = st.new_figure(10.0, 8.0)
+        fig = st.new_figure(9.0 if narrow else 10.0, 8.0)
     else:
-        fig = st.new_figure(4.2 * ncols + 1.0, 4.0 * nrows + 2.8)
+        fig = st.new_figure(4.2 * ncols + 1.0, 4.0 * nrows + 3.0)
     body = st.decorate(fig, title, sub, st.source_line(s, "utility-space"))
     grid, lax = st.panels(fig, nrows, ncols, body, st.legend_rows(len(handles), ncol))
     axes = grid.ravel()
@@ -128,11 +125,23 @@ def _draw(report: "Report", max_panels: int, max_points: int) -> "Figure":
     panels = []
     for ax, (a, b) in zip(axes, pairs):
         single = a == b
-        ya = (lambda M: np.zeros(len(M))) if single else (lambda M: M[:, b])
-        ax.scatter(U[cloud, a], ya(U[cloud]), s=4, color=st.CLOUD, linewidths=0,
-                   rasterized=True, zorder=1)
-        ax.scatter(U[agree, a], ya(U[agree]), s=5, color=st.AGREEMENT, linewidths=0,
-                   rasterized=True, zorder=2)
+        dpt = (float(d[a]), 0.0 if single else float(d[b]))
+        pts = [(m.utilities[names[a]], 0.0 if single else m.utilities[names[b]]) for m in mk]
+        xs = np.concatenate([U[:, a], [dpt[0]], [p[0] for p in pts]])
+        ys = np.concatenate([np.zeros(1) if single else U[:, b], [dpt[1]],
+                             [p[1] for p in pts]])
+        lims = []
+        for vals in (xs, ys):
+            lo, hi = float(np.min(vals)), float(np.max(vals))
+            span = max(hi - lo, 0.05)
+            lims.append((lo - 0.06 * span, hi + 0.06 * span))
+        if single:
+            lims[1] = (-0.5, 0.5)
+        ax.set_xlim(*lims[0])
+        ax.set_ylim(*lims[1])
+        Y = (lambda idx: np.zeros(len(idx))) if single else (lambda idx: U[idx, b])
+        _cloud(ax, U[other_idx, a], Y(other_idx), st.CLOUD, lims, max_points, 1, 4)
+        _cloud(ax, U[agree_idx, a], Y(agree_idx), st.AGREEMENT, lims, max_points, 2, 5)
         front = np.empty((0, 2))
         if not single and len(agree_idx):
             if len(names) == 2 and report.pareto.size:
@@ -144,38 +153,20 @@ def _draw(report: "Report", max_panels: int, max_points: int) -> "Figure":
         ax.axvline(d[a], color=styles[names[a]].color, ls="--", lw=1.3, zorder=2.5)
         if not single:
             ax.axhline(d[b], color=styles[names[b]].color, ls="--", lw=1.3, zorder=2.5)
-        dpt = (float(d[a]), 0.0 if single else float(d[b]))
         ax.plot(*dpt, marker=st.DISAGREEMENT_STYLE["marker"], ms=st.DISAGREEMENT_STYLE["size"],
                 color=st.INK, mec="white", mew=0.8, ls="none", zorder=5, gid="disagreement")
-        pts = []
-        for m in mk:
-            x = m.utilities[names[a]]
-            y = 0.0 if single else m.utilities[names[b]]
+        for m, (x, y) in zip(mk, pts):
             face = st.INK if (m.kind != "proposal" or m.acceptable) else "white"
             ax.plot(x, y, marker=m.marker, ms=m.size, color=st.INK, mfc=face, mec=st.INK,
                     mew=1.4 if m.kind == "proposal" else 0.6, ls="none",
                     zorder=5.5 if m.kind == "solution" else 5, gid=f"{m.kind}:{m.key}")
-            pts.append((x, y))
-        xs = np.concatenate([U[:, a], [dpt[0]], [p[0] for p in pts]])
-        ys = np.concatenate([np.zeros(1) if single else U[:, b], [dpt[1]],
-                             [p[1] for p in pts]])
-        for vals, setter in ((xs, ax.set_xlim), (ys, ax.set_ylim)):
-            lo, hi = float(np.min(vals)), float(np.max(vals))
-            span = max(hi - lo, 0.05)
-            setter(lo - 0.06 * span, hi + 0.06 * span)
         ax.set_xlabel(st.utility_label(names[a]))
         if single:
             ax.set_yticks([])
-            ax.set_ylim(-0.5, 0.5)
         else:
             ax.set_ylabel(st.utility_label(names[b]))
             if len(pairs) > 1:
                 ax.set_title(f"{names[a]} and {names[b]}", fontsize=11.5)
-        if not len(agree_idx):
-            ax.text(0.02, 0.98, "no outcome is acceptable\nto every veto party",
-                    transform=ax.transAxes, ha="left", va="top", fontsize=9.5, color=st.INK,
-                    bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#999999", lw=0.6),
-                    zorder=7)
         panels.append((ax, pts, dpt, front))
 
     # labels go last, on the final layout
@@ -193,12 +184,42 @@ def _draw(report: "Report", max_panels: int, max_points: int) -> "Figure":
     return fig
 
 
+def _cloud(ax, x: np.ndarray, y: np.ndarray, color: str, lims, max_points: int, seed: int,
+           size: float) -> None:
+    """Outcomes as dots, or, when there are many, as a raster of occupied cells.
+
+    The raster shows the full extent of the set (a random sample of a large
+    grid would miss its edges); either way it is rasterised in vector output.
+    """
+    if len(x) == 0:
+        return
+    if len(x) <= max_points:
+        ax.scatter(x, y, s=size, color=color, linewidths=0, rasterized=True, zorder=1 + seed)
+        return
+    bins = 200
+    (x0, x1), (y0, y1) = lims
+    H, _, _ = np.histogram2d(x, y, bins=bins, range=[[x0, x1], [y0, y1]])
+    occupied = H.T > 0
+    # close the gaps a regular grid leaves between cells (one-cell dilation)
+    grown = occupied.copy()
+    grown[1:, :] |= occupied[:-1, :]
+    grown[:-1, :] |= occupied[1:, :]
+    grown[:, 1:] |= occupied[:, :-1]
+    grown[:, :-1] |= occupied[:, 1:]
+    from matplotlib.colors import to_rgba
+
+    rgba = np.zeros((bins, bins, 4))
+    rgba[grown] = to_rgba(color)
+    ax.imshow(rgba, extent=(x0, x1, y0, y1), origin="lower", aspect="auto",
+              interpolation="nearest", zorder=1 + seed, rasterized=True)
+
+
 def _legend_handles(names, styles, pairs, mk, any_agreement: bool) -> list:
-    handles = [
-        Line2D([], [], ls="none", marker="o", ms=6, color=st.CLOUD, label="grid outcome"),
-        Line2D([], [], ls="none", marker="o", ms=6, color=st.AGREEMENT,
-               label="acceptable to every veto party"),
-    ]
+    handles = [Line2D([], [], ls="none", marker="s", ms=6, color=st.CLOUD,
+                      label="grid outcome")]
+    if any_agreement:
+        handles.append(Line2D([], [], ls="none", marker="s", ms=6, color=st.AGREEMENT,
+                              label="acceptable to every veto party"))
     if any_agreement and any(a != b for a, b in pairs):
         handles.append(Line2D([], [], color=st.FRONTIER, lw=2, label="Pareto frontier"))
     handles.append(Line2D([], [], ls="none", marker="X", ms=8, color=st.INK,
@@ -207,11 +228,15 @@ def _legend_handles(names, styles, pairs, mk, any_agreement: bool) -> list:
         if any(n in (names[a], names[b]) for a, b in pairs):
             handles.append(Line2D([], [], color=styles[n].color, ls="--", lw=1.3,
                                   label=f"reservation value of {n}"))
-    if any(m.kind == "proposal" for m in mk):
+    if any(m.kind == "proposal" and m.acceptable for m in mk):
         handles.append(Line2D([], [], ls="none", marker="o", ms=7, color=st.INK,
                               label="proposal every veto party accepts"))
+    if any(m.kind == "proposal" and not m.acceptable for m in mk):
         handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=st.INK,
                               mew=1.4, label="proposal a veto party rejects"))
+    if any(m.kind == "closest" for m in mk):
+        handles.append(Line2D([], [], ls="none", marker=st.CLOSEST_STYLE["marker"], ms=8,
+                              color=st.INK, label="closest outcome (no deal)"))
     return handles
 
 

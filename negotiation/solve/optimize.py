@@ -175,28 +175,25 @@ def optimise(problem: Problem, stages: list[Stage], *, mask: np.ndarray | None =
             found = cand
 
     box = np.array([problem.space.issues[k].range for k in space.continuous], dtype=float)
+    # Phase A, from every start: the whole continuous box, so that coordinates the
+    # grid left at a tied value can move (kinks make this approximate).
     for start in starts:
-        # Phase A: the whole continuous box, so that coordinates the grid left at a
-        # tied value can move (kinks make this approximate). Phase B: the smooth
-        # cells around the grid point and around phase A's result.
-        wide = _refine_cell(problem, stages, start, box, require_agreement)
-        consider(wide)
-        if wide is not None and not _at_kink(problem, wide.coords):
-            continue  # derivatives were exact where phase A ended: nothing to polish
-        centre = start if wide is None else wide.coords
-        for cell in _cells(problem, centre):
-            consider(_refine_cell(problem, stages, centre, cell, require_agreement))
+        consider(_refine_cell(problem, stages, start, box, require_agreement)
+                 or _fallback(problem, stages, start))
     if len(space.discrete) and found is not None:
         # Grid rounding can misrank discrete combinations: refine the first stage in
         # every combination whose optimistic bound beats the best value found.
         tried = {tuple(s[space.discrete]) for s in starts}
         for start in _combo_starts(problem, stages[0], allowed, found.values[0], tried):
-            wide = _refine_cell(problem, stages, start, box, require_agreement)
-            consider(wide)
-            if wide is not None and _at_kink(problem, wide.coords):
-                for cell in _cells(problem, wide.coords):
-                    consider(_refine_cell(problem, stages, wide.coords, cell,
-                                          require_agreement))
+            consider(_refine_cell(problem, stages, start, box, require_agreement))
+    # Phase B, around the best point only: where it sits on a kink, or phase A failed,
+    # solve each smooth cell of its neighbourhood (one-sided derivatives are exact there).
+    if found is not None and (not found.exact or _at_kink(problem, found.coords)):
+        centre = found.coords
+        for cell in _cells(problem, centre):
+            consider(_refine_cell(problem, stages, centre, cell, require_agreement))
+    if found is not None and not found.exact:
+        found = None
     if thin:
         return found
     if found is None or _lex_better(grid_vals, found.values, REFINED_TIE):
@@ -265,6 +262,12 @@ def _runner_up_starts(problem: Problem, stages: list[Stage], allowed: np.ndarray
         if len(out) >= MAX_STARTS - 1:
             break
     return out
+
+
+def _fallback(problem: Problem, stages: list[Stage], start: np.ndarray) -> Optimum:
+    """The start itself, marked not exact, so that phase B polishes around it."""
+    u = problem.utilities(start[None])[0]
+    return Optimum(start, u, _stage_values(problem, stages, start), False)
 
 
 def _combo_bounds(problem: Problem, stage: Stage, combos: np.ndarray) -> np.ndarray:
