@@ -165,7 +165,8 @@ def format_report(report: Report) -> str:
                         + [_fmt(sol.utilities[n]) for n in names])
         out.append(table(["solution"] + s.issue_names + [f"u({n})" for n in names], rows))
         if any(sol is not None and not sol.exact for sol in report.solutions.values()):
-            out.append("  * grid-accurate only: continuous refinement did not converge")
+            out.append("  * grid-accurate only: no refined point was at least as good as the "
+                       "best grid point")
     else:
         out.append("  none: there is no agreement to choose from")
     out.append("")

@@ -263,14 +263,7 @@ def _value_text(report: "Report", party, parameter: str) -> str:
     return ""
 
 
-def _entries(ev: Any) -> list[dict]:
-    if ev is None:
-        return []
-    return [e for e in (ev if isinstance(ev, list) else [ev]) if isinstance(e, dict)]
-
-
-def _covers(key: str, parameter: str) -> bool:
-    return key == parameter or parameter.startswith(key + ".") or key.startswith(parameter + ".")
+from ..evidence import _covers, _entries  # noqa: E402  (shared with --strict)
 
 
 def _entry_text(report: "Report", e: dict) -> tuple[str, str]:
@@ -383,8 +376,9 @@ def method_notes(report: "Report") -> list[str]:
         "equal absolute gains; utilitarian: the largest total utility of the veto parties.",
         "The Pareto frontier is the set of agreements no other agreement improves for one "
         "party without hurting another.",
-        "Solutions are searched on a grid of packages, then refined exactly on the continuous "
-        "issues; figures sweep one issue at a time with the others held at the Nash solution.",
+        "Solutions are searched on a grid of packages, then refined on the continuous issues "
+        "(to about 1e-8, from the best grid points; the refinement is local); figures sweep "
+        "one issue at a time with the others held at the Nash solution.",
     ]
     return notes
 
@@ -419,7 +413,9 @@ def caveats(report: "Report") -> list[str]:
     if grid:
         out.append(f"Grid: {report.problem.space.size:,} packages ({grid}; discrete issues "
                    "by level). The agreement-set counts and the clouds in the figures are on "
-                   "this grid; ranges and solutions on continuous issues are refined exactly.")
+                   "this grid; ranges and solutions on continuous issues are refined from the best "
+                   "grid points (a local refinement: a finer grid lowers the risk of missing "
+                   "a narrow better region).")
     inexact = [SOLUTION_LABELS.get(k, k) for k, v in report.solutions.items()
                if v is not None and not v.exact]
     if inexact:

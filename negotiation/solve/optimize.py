@@ -170,8 +170,11 @@ def optimise(problem: Problem, stages: list[Stage], *, mask: np.ndarray | None =
 
     def consider(cand: Optimum | None) -> None:
         nonlocal found
-        if cand is not None and (found is None
-                                 or _lex_better(cand.values, found.values, REFINED_TIE)):
+        if cand is None:
+            return
+        if (found is None or _lex_better(cand.values, found.values, REFINED_TIE)
+                or (cand.exact and not found.exact
+                    and not _lex_better(found.values, cand.values, REFINED_TIE))):
             found = cand
 
     box = np.array([problem.space.issues[k].range for k in space.continuous], dtype=float)
