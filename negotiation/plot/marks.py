@@ -86,3 +86,22 @@ def outcome_text(report: "Report", outcome: dict[str, Any], skip: str | None = N
         unit = f" {issue.unit}" if issue.unit and issue.continuous and len(issue.unit) <= 6 else ""
         parts.append(f"{issue.name} {fmt_issue(issue, outcome[issue.name])}{unit}")
     return ", ".join(parts)
+
+
+def proposal_handles(mk: list[Mark]) -> list:
+    """Legend entries for accepted and rejected proposals and the closest outcome."""
+    from matplotlib.lines import Line2D
+
+    from .style import INK
+
+    handles = []
+    if any(m.kind == "proposal" and m.acceptable for m in mk):
+        handles.append(Line2D([], [], ls="none", marker="o", ms=7, color=INK,
+                              label="proposal every veto party accepts"))
+    if any(m.kind == "proposal" and not m.acceptable for m in mk):
+        handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=INK,
+                              mew=1.4, label="proposal a veto party rejects"))
+    if any(m.kind == "closest" for m in mk):
+        handles.append(Line2D([], [], ls="none", marker=CLOSEST_STYLE["marker"], ms=8,
+                              color=INK, label="closest outcome (no deal)"))
+    return handles

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .marks import marks
+from .marks import marks, proposal_handles
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -41,7 +41,6 @@ def plot_solutions(report: "Report", *, narrow: bool = False) -> "Figure":
 
 
 def _draw(report: "Report", st, narrow: bool = False) -> "Figure":
-    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     s = report.scenario
@@ -72,15 +71,7 @@ def _draw(report: "Report", st, narrow: bool = False) -> "Figure":
     handles = []
     if deal:
         handles.append(Patch(fc=st.HIGHLIGHT, ec="none", label="bargaining range"))
-    if any(m.kind == "proposal" and m.acceptable for m in mk):
-        handles.append(Line2D([], [], ls="none", marker="o", ms=7, color=st.INK,
-                              label="proposal every veto party accepts"))
-    if any(m.kind == "proposal" and not m.acceptable for m in mk):
-        handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=st.INK,
-                              mew=1.4, label="proposal a veto party rejects"))
-    if any(m.kind == "closest" for m in mk):
-        handles.append(Line2D([], [], ls="none", marker=st.CLOSEST_STYLE["marker"], ms=8,
-                              color=st.INK, label="closest outcome (no deal)"))
+    handles += proposal_handles(mk)
     ncol = 3 if narrow else 4
     leg_lines = st.legend_rows(len(handles), ncol)
     head = st.header_height(title, sub, footer, width)

@@ -29,7 +29,7 @@ from matplotlib.lines import Line2D
 
 from . import style as st
 from .labels import group_close, place_labels
-from .marks import marks
+from .marks import marks, proposal_handles
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -228,15 +228,7 @@ def _legend_handles(names, styles, pairs, mk, any_agreement: bool) -> list:
         if any(n in (names[a], names[b]) for a, b in pairs):
             handles.append(Line2D([], [], color=styles[n].color, ls="--", lw=1.3,
                                   label=f"reservation value of {n}"))
-    if any(m.kind == "proposal" and m.acceptable for m in mk):
-        handles.append(Line2D([], [], ls="none", marker="o", ms=7, color=st.INK,
-                              label="proposal every veto party accepts"))
-    if any(m.kind == "proposal" and not m.acceptable for m in mk):
-        handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=st.INK,
-                              mew=1.4, label="proposal a veto party rejects"))
-    if any(m.kind == "closest" for m in mk):
-        handles.append(Line2D([], [], ls="none", marker=st.CLOSEST_STYLE["marker"], ms=8,
-                              color=st.INK, label="closest outcome (no deal)"))
+    handles += proposal_handles(mk)
     return handles
 
 
