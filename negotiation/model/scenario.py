@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .issues import Issue, OutcomeSpace
@@ -74,7 +75,7 @@ class Scenario:
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     lines: dict[tuple, int] = field(default_factory=dict, repr=False, compare=False)
 
-    @property
+    @cached_property
     def space(self) -> OutcomeSpace:
         return OutcomeSpace(self.issues)
 

@@ -71,8 +71,8 @@ def pareto_mask(U: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     if p == 0:
         return np.ones(n, dtype=bool)  # all rows equal (empty): nobody dominates
-    nan_rows = np.isnan(U).any(axis=1)
-    if nan_rows.any():
+    if np.isnan(U).any():
+        nan_rows = np.isnan(U).any(axis=1)
         mask = np.ones(n, dtype=bool)
         ok = ~nan_rows
         if ok.any():
