@@ -12,6 +12,10 @@ settings.register_profile(  # for debugging: report failures without slow shrink
     "noshrink", deadline=None, max_examples=25, derandomize=True,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(  # a deeper search without slow shrinking
+    "deep", deadline=None, max_examples=150,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 

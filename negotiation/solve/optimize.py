@@ -37,6 +37,7 @@ LOCK_TOL = 1e-14      # slack allowed when an earlier stage becomes a constraint
 FEAS_TOL = 1e-9       # constraint violation accepted in a refined point
 MAX_STARTS = 6        # at most this many grid local maxima are refined
 MAX_COMBOS = 8        # at most this many other discrete combinations are screened
+POLISH_STEPS = 4      # re-centrings of the cell polish when the best is on its edge
 RESTARTS = 6          # SLSQP restarts after a step outside the feasible set
 
 
@@ -189,12 +190,20 @@ def optimise(problem: Problem, stages: list[Stage], *, mask: np.ndarray | None =
         tried = {tuple(s[space.discrete]) for s in starts}
         for start in _combo_starts(problem, stages[0], allowed, found.values[0], tried):
             consider(_refine_cell(problem, stages, start, box, require_agreement))
-    # Phase B, around the best point only: where it sits on a kink, or phase A failed,
-    # solve each smooth cell of its neighbourhood (one-sided derivatives are exact there).
-    if found is not None and (not found.exact or _at_kink(problem, found.coords)):
+    # Phase B, around the best point only: solve each smooth cell of its neighbourhood
+    # (one-sided derivatives are exact there). Phase A can stop short at a kink, or on
+    # the wrong side of one within a grid step of the optimum.
+    # When the best point ends on the edge of that neighbourhood, the optimum may lie
+    # beyond it: re-centre there and repeat (a few steps of a trust-region walk).
+    for _ in range(POLISH_STEPS):
+        if found is None:
+            break
         centre = found.coords
-        for cell in _cells(problem, centre):
+        cells = _cells(problem, centre)
+        for cell in cells:
             consider(_refine_cell(problem, stages, centre, cell, require_agreement))
+        if not _on_edge(problem, found.coords, cells):
+            break
     if found is not None and not found.exact:
         found = None
     if thin:
@@ -343,6 +352,19 @@ def _combo_starts(problem: Problem, stage: Stage, allowed: np.ndarray, value: fl
             out.append(start if r is None else r.coords)
             value = got
     return out
+
+
+def _on_edge(problem: Problem, coords: np.ndarray, cells: list[np.ndarray]) -> bool:
+    """Is ``coords`` on the outer edge of the cells' union (but inside the issue range)?"""
+    J = problem.space.continuous
+    lo = np.min([c[:, 0] for c in cells], axis=0)
+    hi = np.max([c[:, 1] for c in cells], axis=0)
+    ranges = np.array([problem.space.issues[k].range for k in J], dtype=float)
+    x = coords[J]
+    tol = 1e-9 * (ranges[:, 1] - ranges[:, 0])
+    inner_lo = (np.abs(x - lo) <= tol) & (lo > ranges[:, 0] + tol)
+    inner_hi = (np.abs(x - hi) <= tol) & (hi < ranges[:, 1] - tol)
+    return bool(np.any(inner_lo | inner_hi))
 
 
 def _at_kink(problem: Problem, coords: np.ndarray, tol: float = 1e-9) -> bool:
