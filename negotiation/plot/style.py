@@ -192,11 +192,10 @@ def shorten(text: str, n: int) -> str:
 
 
 def fmt_value(v: Any, digits: int = 2) -> str:
-    if isinstance(v, str):
-        return v
-    if v is None:
-        return "-"
-    return f"{float(v):.{digits}f}"
+    """A level name as is, a number with ``digits`` decimals, ``-`` for nothing."""
+    from ..report import _fmt
+
+    return _fmt(v if v is None or isinstance(v, str) else float(v), digits)
 
 
 def issue_digits(issue: "Issue") -> int:
