@@ -37,6 +37,7 @@ LOCK_TOL = 1e-14      # slack allowed when an earlier stage becomes a constraint
 FEAS_TOL = 1e-9       # constraint violation accepted in a refined point
 MAX_STARTS = 6        # at most this many grid local maxima are refined
 MAX_COMBOS = 8        # at most this many other discrete combinations are screened
+COMBO_STARTS = 2      # grid local maxima refined per screened combination
 POLISH_STEPS = 4      # re-centrings of the cell polish when the best is on its edge
 RESTARTS = 6          # SLSQP restarts after a step outside the feasible set
 
@@ -220,25 +221,20 @@ def _stage_values(problem: Problem, stages: list[Stage], coords: np.ndarray) -> 
     return tuple(float(s.grid_value(u, coords[None], problem.d)[0]) for s in stages)
 
 
-def _runner_up_starts(problem: Problem, stages: list[Stage], allowed: np.ndarray,
-                      coords: np.ndarray) -> list[np.ndarray]:
-    """Other starting points: the best grid local maxima of the first stage.
-
-    A grid point is a local maximum when no allowed neighbour (one step along
-    one continuous issue, same discrete levels) has a larger first-stage value;
-    the best of these, from distinct neighbourhoods, seed refinement so that a
-    non-concave criterion is not refined from one basin only. Every discrete
-    combination's best point is a local maximum of its own slice.
-    """
+def _grid_local_maxima(problem: Problem, stage: Stage, allowed: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, float]:
+    """Stage values on the grid (``-inf`` outside ``allowed``), the mask of grid local
+    maxima (no allowed neighbour along a continuous issue is better) and ``reach``,
+    the largest change of the value between grid neighbours."""
     space = problem.space
     cand = np.flatnonzero(allowed)
     X = space.coordinates(cand)
-    v = stages[0].grid_value(problem.U[cand], X, problem.d)
+    v = stage.grid_value(problem.U[cand], X, problem.d)
     full = np.full(space.size, -np.inf)
     full[cand] = np.where(np.isfinite(v), v, -np.inf)
     grid = full.reshape(space.shape)
     is_max = np.isfinite(grid)
-    reach = 0.0  # largest change of the criterion between grid neighbours
+    reach = 0.0
     for k in space.continuous:
         for shift in (1, -1):
             neighbour = np.full_like(grid, -np.inf)
@@ -253,7 +249,22 @@ def _runner_up_starts(problem: Problem, stages: list[Stage], allowed: np.ndarray
             both = np.isfinite(grid) & np.isfinite(neighbour)
             if both.any():
                 reach = max(reach, float(np.max(np.abs(grid[both] - neighbour[both]))))
-    idx = np.flatnonzero(is_max.ravel())
+    return full, is_max.ravel(), reach
+
+
+def _runner_up_starts(problem: Problem, stages: list[Stage], allowed: np.ndarray,
+                      coords: np.ndarray) -> list[np.ndarray]:
+    """Other starting points: the best grid local maxima of the first stage.
+
+    A grid point is a local maximum when no allowed neighbour (one step along
+    one continuous issue, same discrete levels) has a larger first-stage value;
+    the best of these, from distinct neighbourhoods, seed refinement so that a
+    non-concave criterion is not refined from one basin only. Every discrete
+    combination's best point is a local maximum of its own slice.
+    """
+    space = problem.space
+    full, is_max, reach = _grid_local_maxima(problem, stages[0], allowed)
+    idx = np.flatnonzero(is_max)
     order = idx[np.lexsort((idx, -full[idx]))]
     # Refinement moves a point by about one grid step, so it cannot lift a local
     # maximum by much more than ``reach``: those further below the best are skipped.
@@ -320,37 +331,42 @@ def _combo_bounds(problem: Problem, stage: Stage, combos: np.ndarray) -> np.ndar
 
 def _combo_starts(problem: Problem, stage: Stage, allowed: np.ndarray, value: float,
                   tried: set) -> list[np.ndarray]:
-    """Best grid point of each discrete combination that might beat ``value``.
+    """Starting points in discrete combinations that might beat ``value``.
 
-    Combinations are visited by decreasing optimistic bound; each is refined
-    on the first stage alone, and kept as a start if it does beat ``value``
-    (branch and bound over the discrete levels).
+    Combinations are visited by decreasing optimistic bound (branch and bound
+    over the discrete levels). In each, the best grid local maxima (up to
+    ``COMBO_STARTS``, which may lie in different basins) are refined on the
+    first stage alone, and kept as starts if they beat ``value``.
     """
     space = problem.space
-    cand = np.flatnonzero(allowed)
-    if cand.size == 0:
+    full, is_max, _ = _grid_local_maxima(problem, stage, allowed)
+    idx = np.flatnonzero(is_max)
+    if idx.size == 0:
         return []
-    X = space.coordinates(cand)
-    v = stage.grid_value(problem.U[cand], X, problem.d)
+    X = space.coordinates(idx)
     combo = X[:, space.discrete]
     keys = np.ravel_multi_index(combo.T.astype(int), [len(space.issues[k].levels)
                                                       for k in space.discrete])
-    order = np.lexsort((cand, -v, keys))
-    first = order[np.concatenate([[True], keys[order][1:] != keys[order][:-1]])]
+    order = np.lexsort((idx, -full[idx], keys))
+    new_key = np.concatenate([[True], keys[order][1:] != keys[order][:-1]])
+    rank = np.arange(order.size) - np.maximum.accumulate(np.where(new_key,
+                                                                  np.arange(order.size), 0))
+    first = order[new_key]
     bounds = _combo_bounds(problem, stage, combo[first])
     box = np.array([space.issues[k].range for k in space.continuous], dtype=float)
     out = []
     for n, j in enumerate(np.argsort(-bounds, kind="stable")):
         if n >= MAX_COMBOS or bounds[j] <= value + REFINED_TIE * max(1.0, abs(value)):
             break
-        start = X[first[j]]
-        if tuple(start[space.discrete]) in tried:
+        key = keys[first[j]]
+        if tuple(X[first[j]][space.discrete]) in tried:
             continue
-        r = _refine_cell(problem, [stage], start, box, True)
-        got = r.values[0] if r is not None else float(v[first[j]])
-        if got > value + REFINED_TIE * max(1.0, abs(value)):
-            out.append(start if r is None else r.coords)
-            value = got
+        for i in order[(keys[order] == key) & (rank < COMBO_STARTS)]:
+            r = _refine_cell(problem, [stage], X[i], box, True)
+            got = r.values[0] if r is not None else float(full[idx[i]])
+            if got > value + REFINED_TIE * max(1.0, abs(value)):
+                out.append(X[i] if r is None else r.coords)
+                value = got
     return out
 
 
