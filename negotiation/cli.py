@@ -75,6 +75,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _count(n: int, word: str) -> str:
+    plural = "parties" if word == "party" else word + "s"
+    return f"{n} {word if n == 1 else plural}"
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
 
@@ -92,8 +97,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 failed += 1
                 continue
             notes = "".join(f"\n  note: {n}" for n in scenario.notes)
-            print(f"{f}: ok ({len(scenario.parties)} parties, {len(scenario.issues)} issues, "
-                  f"{len(scenario.proposals)} proposals){notes}")
+            counts = ", ".join(_count(len(xs), word) for xs, word in (
+                (scenario.parties, "party"), (scenario.issues, "issue"),
+                (scenario.proposals, "proposal")))
+            print(f"{f}: ok ({counts}){notes}")
         except Exception as exc:  # noqa: BLE001 - reported per file below
             from .errors import ScenarioError
             if not isinstance(exc, ScenarioError):

@@ -42,7 +42,3 @@ class ScenarioError(NegotiationError, ValueError):
             where = f"{where}:{self.line}"
         field = f" {self.path}:" if self.path else ""
         return f"{where}:{field} {self.message}"
-
-
-class SolverError(NegotiationError, RuntimeError):
-    """A solver could not produce a result for a well-formed input."""

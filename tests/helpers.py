@@ -45,3 +45,24 @@ def random_scenario(draw_float, n_parties=2, n_cont=1, levels=0, grid=21, points
                             "veto": True if veto is None else veto[i]}
     return ng.scenario_from_dict({"title": "random", "issues": issues, "parties": parties,
                                   "analysis": {"grid": grid}})
+
+
+def no_deal_dict() -> dict:
+    """Two veto parties whose reservation values no package can meet."""
+    return {
+        "title": "Generated: no deal", "date": "2025-03-01",
+        "issues": {"land": {"range": [0, 10], "unit": "thousand km2"},
+                   "status": {"levels": ["open", "frozen", "closed"]}},
+        "parties": {
+            "north": {"weights": {"land": 0.7, "status": 0.3},
+                      "values": {"land": {"ideal": 10}, "status": {"open": 0, "frozen": .5,
+                                                                    "closed": 1}},
+                      "batna": 0.8},
+            "south": {"weights": {"land": 0.7, "status": 0.3},
+                      "values": {"land": {"ideal": 0}, "status": {"open": 1, "frozen": .5,
+                                                                   "closed": 0}},
+                      "batna": 0.8},
+        },
+        "proposals": {"split": {"outcome": {"land": 5, "status": "frozen"}}},
+        "analysis": {"grid": 21},
+    }

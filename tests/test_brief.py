@@ -20,6 +20,7 @@ import tempfile
 import pytest
 
 import negotiation as ng
+from helpers import no_deal_dict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE = os.path.join("examples", "split-the-unit.yaml")
@@ -29,28 +30,14 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or \
 
 
 def no_deal() -> dict:
-    return {
-        "title": "Generated: no deal", "date": "2025-03-01",
-        "issues": {"land": {"range": [0, 10], "unit": "thousand km2"},
-                   "status": {"levels": ["open", "frozen", "closed"]}},
-        "parties": {
-            "north": {"weights": {"land": 0.7, "status": 0.3},
-                      "values": {"land": {"ideal": 10},
-                                 "status": {"open": 0, "frozen": .5, "closed": 1}},
-                      "batna": 0.8,
-                      "evidence": {"batna": {"assumption": True, "note": "stalemate is cheap",
-                                             "range": [0.6, 0.9]},
-                                   "weights": {"source": "s1", "note": "speech",
-                                               "confidence": "low"}}},
-            "south": {"weights": {"land": 0.7, "status": 0.3},
-                      "values": {"land": {"ideal": 0},
-                                 "status": {"open": 1, "frozen": .5, "closed": 0}},
-                      "batna": 0.8},
-        },
-        "proposals": {"split": {"outcome": {"land": 5, "status": "frozen"}}},
-        "sources": {"s1": {"title": "A speech <with> & odd characters", "date": "2025-02-01"}},
-        "analysis": {"grid": 21},
-    }
+    """The shared no-deal scenario, with evidence and a source whose title needs escaping."""
+    data = no_deal_dict()
+    data["parties"]["north"]["evidence"] = {
+        "batna": {"assumption": True, "note": "stalemate is cheap", "range": [0.6, 0.9]},
+        "weights": {"source": "s1", "note": "speech", "confidence": "low"}}
+    data["sources"] = {"s1": {"title": "A speech <with> & odd characters",
+                              "date": "2025-02-01"}}
+    return data
 
 
 _REPORTS: dict[str, object] = {}

@@ -262,7 +262,7 @@ def test_validate_good(capsys):
     captured = capsys.readouterr()
     assert captured.err == ""
     assert captured.out.splitlines() == [
-        f"{SPLIT}: ok (2 parties, 1 issues, 1 proposals)",
+        f"{SPLIT}: ok (2 parties, 1 issue, 1 proposal)",
         f"{BERLIN}: ok (3 parties, 3 issues, 0 proposals)",
     ]
 
@@ -299,7 +299,7 @@ def test_validate_several_with_bad_ones(tmp_path, capsys):
     assert main(["validate", str(bad1), str(SPLIT), str(bad2), str(missing), str(BERLIN)]) == 2
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
-        f"{SPLIT}: ok (2 parties, 1 issues, 1 proposals)",
+        f"{SPLIT}: ok (2 parties, 1 issue, 1 proposal)",
         f"{BERLIN}: ok (3 parties, 3 issues, 0 proposals)",
     ]
     err = captured.err.splitlines()

@@ -102,7 +102,7 @@ def test_base_is_valid(tmp_path, capsys):
     f = tmp_path / "base.yaml"
     f.write_text(textwrap.dedent(BASE).lstrip("\n"))
     assert main(["validate", str(f)]) == 0
-    assert "ok (2 parties, 2 issues, 1 proposals)" in capsys.readouterr().out
+    assert "ok (2 parties, 2 issues, 1 proposal)" in capsys.readouterr().out
 
 
 CASES = [

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import negotiation as ng
+from helpers import no_deal_dict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FILES = sorted(glob.glob(os.path.join(ROOT, "scenarios", "*.yaml"))
@@ -30,27 +31,6 @@ def _rel(path: str) -> str:
 
 
 # ----------------------------------------------------------------------------- scenarios
-def no_deal_dict() -> dict:
-    """Two veto parties whose reservation values no package can meet."""
-    return {
-        "title": "Generated: no deal", "date": "2025-03-01",
-        "issues": {"land": {"range": [0, 10], "unit": "thousand km2"},
-                   "status": {"levels": ["open", "frozen", "closed"]}},
-        "parties": {
-            "north": {"weights": {"land": 0.7, "status": 0.3},
-                      "values": {"land": {"ideal": 10}, "status": {"open": 0, "frozen": .5,
-                                                                    "closed": 1}},
-                      "batna": 0.8},
-            "south": {"weights": {"land": 0.7, "status": 0.3},
-                      "values": {"land": {"ideal": 0}, "status": {"open": 1, "frozen": .5,
-                                                                   "closed": 0}},
-                      "batna": 0.8},
-        },
-        "proposals": {"split": {"outcome": {"land": 5, "status": "frozen"}}},
-        "analysis": {"grid": 21},
-    }
-
-
 def many_dict(P: int = 6, K: int = 4) -> dict:
     """Many parties (some without veto) and issues, small grid."""
     rng = np.random.default_rng(7)

@@ -28,9 +28,12 @@ def issue_tables(scenario: Scenario) -> list[np.ndarray]:
     return tables
 
 
-def grid_utilities(scenario: Scenario) -> np.ndarray:
-    """``(N, P)`` utilities of every outcome of ``scenario.space`` (flat, row-major)."""
-    tables = issue_tables(scenario)
+def grid_utilities(scenario: Scenario, tables: list[np.ndarray] | None = None) -> np.ndarray:
+    """``(N, P)`` utilities of every outcome of ``scenario.space`` (flat, row-major).
+
+    ``tables`` are :func:`issue_tables` of the scenario, when already computed.
+    """
+    tables = issue_tables(scenario) if tables is None else tables
     shape = tuple(t.shape[0] for t in tables)
     n_parties = len(scenario.parties)
     total = np.zeros(shape + (n_parties,))
@@ -51,22 +54,6 @@ def utilities(scenario: Scenario, coords: np.ndarray) -> np.ndarray:
             if w[i, k]:
                 out[:, i] += w[i, k] * p.values[k](coords[:, k])
     return out
-
-
-def utility_jacobian(scenario: Scenario, coords: np.ndarray, issues: np.ndarray,
-                     side: np.ndarray) -> np.ndarray:
-    """``(P, len(issues))`` derivatives of utilities in the continuous ``issues``.
-
-    ``side[j]`` (+1/-1) picks the one-sided derivative at a kink.
-    """
-    w = weight_matrix(scenario)
-    jac = np.zeros((len(scenario.parties), len(issues)))
-    for j, k in enumerate(issues):
-        for i, p in enumerate(scenario.parties):
-            if w[i, k]:
-                jac[i, j] = w[i, k] * float(p.values[k].slope(np.array(coords[k]),
-                                                                np.array(side[j])))
-    return jac
 
 
 def outcome_utilities(scenario: Scenario, outcome: dict) -> np.ndarray:

@@ -24,7 +24,7 @@ returned with ``exact=False`` and a message saying so.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
@@ -86,8 +86,6 @@ class Optimum:
     values: tuple[float, ...]     # criterion value of each stage
     exact: bool                   # refined on the continuous issues (or none exist)
     message: str = ""
-    grid_index: int = -1
-    extra: dict = field(default_factory=dict)
 
 
 def _lex_better(a: tuple[float, ...], b: tuple[float, ...], tol: float) -> bool:
@@ -120,8 +118,8 @@ def grid_optimum(problem: Problem, stages: list[Stage], mask: np.ndarray) -> tup
 
 
 def optimise(problem: Problem, stages: list[Stage], *, mask: np.ndarray | None = None,
-             require_agreement: bool = True, fixed: dict[int, float] | None = None,
-             refine: bool = True) -> Optimum | None:
+             require_agreement: bool = True, fixed: dict[int, float] | None = None
+             ) -> Optimum | None:
     """Lexicographic optimum of ``stages`` over the agreement set.
 
     Parameters
@@ -155,17 +153,15 @@ def optimise(problem: Problem, stages: list[Stage], *, mask: np.ndarray | None =
             starts = [closest.coords]
             thin = True
         allowed = inside
-    if thin:
-        best = -1
-    else:
+    if not thin:
         best, _ = grid_optimum(problem, stages, allowed)
         if best < 0:
             return None
         coords = space.coordinates([best])[0]
         grid_vals = _stage_values(problem, stages, coords)
         grid = Optimum(coords, problem.utilities(coords[None])[0], grid_vals,
-                       exact=len(space.continuous) == 0, grid_index=best)
-        if grid.exact or not refine:
+                       exact=len(space.continuous) == 0)
+        if grid.exact:
             return grid
         starts = [coords] + _runner_up_starts(problem, stages, allowed, coords)
     found: Optimum | None = None
@@ -212,8 +208,8 @@ def optimise(problem: Problem, stages: list[Stage], *, mask: np.ndarray | None =
     if found is None or _lex_better(grid_vals, found.values, REFINED_TIE):
         return Optimum(grid.coords, grid.utilities, grid.values, False,
                        "continuous refinement did not improve on the grid point; "
-                       "result is grid-accurate only", best)
-    return Optimum(found.coords, found.utilities, found.values, True, "", best)
+                       "result is grid-accurate only")
+    return Optimum(found.coords, found.utilities, found.values, True)
 
 
 def _stage_values(problem: Problem, stages: list[Stage], coords: np.ndarray) -> tuple[float, ...]:

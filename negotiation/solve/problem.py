@@ -15,7 +15,8 @@ import numpy as np
 
 from ..model.issues import OutcomeSpace
 from ..model.scenario import Scenario
-from ..model.utility import grid_utilities, issue_tables, reservation_values, weight_matrix
+from ..model.utility import (grid_utilities, issue_tables, reservation_values, utilities,
+                             weight_matrix)
 
 #: An outcome is in the agreement set when ``u_i >= d_i - AGREE_TOL`` for every veto party.
 AGREE_TOL = 1e-9
@@ -32,10 +33,6 @@ class Problem:
         object.__setattr__(self, "reservation",
                            np.asarray(self.reservation, dtype=float).copy())
         self.reservation.setflags(write=False)
-
-    @classmethod
-    def from_scenario(cls, scenario: Scenario) -> "Problem":
-        return cls(scenario)
 
     # ------------------------------------------------------------------ structure
     @property
@@ -65,7 +62,7 @@ class Problem:
     @cached_property
     def U(self) -> np.ndarray:
         """``(N, P)`` utilities of every grid outcome."""
-        return grid_utilities(self.scenario)
+        return grid_utilities(self.scenario, self.tables)
 
     @cached_property
     def tables(self) -> list[np.ndarray]:
@@ -89,22 +86,7 @@ class Problem:
     # ------------------------------------------------------------------ evaluation
     def utilities(self, coords: np.ndarray) -> np.ndarray:
         """``(M, P)`` utilities at ``(M, K)`` issue coordinates."""
-        coords = np.atleast_2d(np.asarray(coords, dtype=float))
-        out = np.zeros((coords.shape[0], len(self.names)))
-        for k, active in enumerate(self._active):
-            for i, vf in active:
-                out[:, i] += self.weights[i, k] * vf(coords[:, k])
-        return out
-
-    def jacobian(self, coords: np.ndarray, issues: np.ndarray, side: np.ndarray) -> np.ndarray:
-        """``(P, len(issues))`` one-sided derivatives of utilities in ``issues``."""
-        jac = np.zeros((len(self.names), len(issues)))
-        for j, k in enumerate(issues):
-            x = np.array(coords[k], dtype=float)
-            s = np.array(side[j], dtype=float)
-            for i, vf in self._active[k]:
-                jac[i, j] = self.weights[i, k] * float(vf.slope(x, s))
-        return jac
+        return utilities(self.scenario, coords)
 
     def point(self, coords: np.ndarray, issues: np.ndarray,
               side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
