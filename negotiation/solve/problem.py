@@ -26,8 +26,13 @@ AGREE_TOL = 1e-9
 class Problem:
     scenario: Scenario
     reservation: np.ndarray = field(default=None)  # type: ignore[assignment]
+    #: ``"exact"``: certified global optima over the continuous outcome space;
+    #: ``"grid"``: best grid outcome only (fast; for sweeps and sensitivity screens).
+    precision: str = "exact"
 
     def __post_init__(self) -> None:
+        if self.precision not in ("exact", "grid"):
+            raise ValueError(f"precision must be 'exact' or 'grid', not {self.precision!r}")
         if self.reservation is None:
             object.__setattr__(self, "reservation", reservation_values(self.scenario))
         object.__setattr__(self, "reservation",
