@@ -33,25 +33,35 @@ def bargaining_range(problem: Problem) -> BargainingRange:
     reservation = {n: float(v) for n, v in zip(names, problem.d)}
     slack = max_slack(problem)
     grid_points = int(problem.agreement.sum())
-    deal = grid_points > 0 or (slack is not None and slack.values[0] >= -FEAS_TOL)
+    if problem.precision == "grid":
+        deal = grid_points > 0
+    else:
+        scale = 1.0 + float(np.max(np.abs(problem.d))) if len(problem.d) else 1.0
+        deal = slack is not None and slack.values[0] >= -FEAS_TOL * scale
     closest = point_of(problem, slack) if slack is not None else None
     slack_value = float(slack.values[0]) if slack is not None else float("-inf")
+    exact = slack is not None and slack.certified
     if not deal:
-        return BargainingRange(False, reservation, {}, {}, slack_value, closest, grid_points)
-    exact = True
+        return BargainingRange(False, reservation, {}, {}, slack_value, closest, grid_points,
+                               exact)
     issues: dict[str, IssueRange] = {}
     P, K = len(names), len(problem.space.issues)
     zero_c = np.zeros(P)
     for k, issue in enumerate(problem.space.issues):
+        issue_ok = True
         if issue.continuous:
-            bounds = []
+            bounds, gaps = [], []
             for sign in (-1.0, 1.0):
                 e = np.zeros(K)
                 e[k] = sign
                 opt = optimise(problem, [Stage("linear", zero_c, e)])
-                exact &= opt is not None and opt.exact
+                ok = opt is not None and opt.certified
+                exact &= ok
+                issue_ok &= ok
                 bounds.append(float(opt.coords[k]) if opt is not None else float("nan"))
-            issues[issue.name] = IssueRange(issue.name, min=bounds[0], max=bounds[1])
+                gaps.append(opt.gap if opt is not None else float("nan"))
+            issues[issue.name] = IssueRange(issue.name, min=bounds[0], max=bounds[1],
+                                            certified=issue_ok, gap=max(gaps))
         else:
             levels = []
             on_grid = set(np.unique(problem.space.coordinates(
@@ -59,10 +69,16 @@ def bargaining_range(problem: Problem) -> BargainingRange:
             for j, level in enumerate(issue.levels):
                 # a level is in the range if some agreement uses it: the grid shows most;
                 # for the others, look for one between grid points
-                if j in on_grid or optimise(problem, [Stage("linear", zero_c)],
-                                            fixed={k: float(j)}) is not None:
+                if j in on_grid:
                     levels.append(level)
-            issues[issue.name] = IssueRange(issue.name, levels=tuple(levels))
+                    continue
+                if problem.precision == "grid":
+                    continue
+                opt = optimise(problem, [Stage("linear", zero_c)], fixed={k: float(j)})
+                if opt is not None:
+                    levels.append(level)
+            issues[issue.name] = IssueRange(issue.name, levels=tuple(levels),
+                                            certified=problem.precision != "grid")
     parties: dict[str, tuple[float, float]] = {}
     for i, n in enumerate(names):
         ends = []
@@ -70,7 +86,7 @@ def bargaining_range(problem: Problem) -> BargainingRange:
             c = np.zeros(P)
             c[i] = sign
             opt = optimise(problem, [Stage("linear", c)])
-            exact &= opt is not None and opt.exact
+            exact &= opt is not None and opt.certified
             ends.append(float(opt.utilities[i]) if opt is not None else float("nan"))
         parties[n] = (ends[0], ends[1])
     return BargainingRange(True, reservation, issues, parties, slack_value, closest,

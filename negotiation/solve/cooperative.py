@@ -70,8 +70,10 @@ def _finish(problem: Problem, name: str, opt: Optimum | None) -> Solution | None
     if opt is None:
         return None
     p = point_of(problem, opt)
-    return Solution(p.outcome, p.utilities, name=name, exact=opt.exact, message=opt.message,
-                    coords=opt.coords)
+    return Solution(p.outcome, p.utilities, name=name, exact=opt.certified, message=opt.message,
+                    coords=opt.coords, certified=opt.certified,
+                    criterion=float(opt.values[0]) if opt.values else float("nan"),
+                    bound=float(opt.bound), precision=problem.precision)
 
 
 def nash_bargaining(problem: Problem, *, weights: np.ndarray | None = None,

@@ -88,6 +88,12 @@ class Problem:
                         if self.weights[i, k] > 0])
         return out
 
+    @cached_property
+    def structure(self):
+        """Separable form for the certified search (:mod:`negotiation.solve.pieces`)."""
+        from .pieces import build_structure
+        return build_structure(self.space, self.weights, self.scenario.parties, self.tables)
+
     # ------------------------------------------------------------------ evaluation
     def utilities(self, coords: np.ndarray) -> np.ndarray:
         """``(M, P)`` utilities at ``(M, K)`` issue coordinates."""

@@ -13,6 +13,11 @@ def _num(x: float) -> float:
     return float(f"{float(x):.12g}")
 
 
+def _opt(x: float) -> float | None:
+    """A finite float for JSON, or ``None`` (JSON null) for nan/inf."""
+    return _num(x) if x is not None and np.isfinite(x) else None
+
+
 @dataclass(frozen=True)
 class Point:
     """An outcome: its issue values and every party's utility."""
@@ -28,24 +33,50 @@ class Point:
 
 @dataclass(frozen=True)
 class Solution(Point):
-    """A bargaining solution.
+    """A bargaining solution with the proof of its optimality.
 
-    ``exact`` is true when the continuous issues were refined to the optimum
-    (to about 1e-8); false when only the grid point could be certified, with
-    ``message`` saying why.
+    ``criterion`` is the value of the solution's criterion (for example the
+    Nash product's logarithm) and ``bound`` a proven upper bound of it over the
+    whole agreement set; ``certified`` is true when ``gap = bound - criterion``
+    is within ``1e-9`` of the criterion's scale (a global optimum). ``exact``
+    (kept for older readers of the JSON) equals ``certified``. ``message`` says
+    why a result is not certified.
     """
 
     name: str = ""
     exact: bool = True
     message: str = ""
     coords: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    certified: bool = False
+    criterion: float = float("nan")
+    bound: float = float("nan")
+    precision: str = "exact"
+
+    @property
+    def gap(self) -> float:
+        if not (np.isfinite(self.bound) and np.isfinite(self.criterion)):
+            return float("nan")
+        return max(0.0, self.bound - self.criterion)
+
+    @property
+    def method(self) -> str:
+        return "branch-and-bound" if self.precision == "exact" else "grid"
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
         out["exact"] = self.exact
+        out["certified"] = self.certified
+        out["criterion"] = _opt(self.criterion)
+        out["bound"] = _opt(self.bound)
+        out["gap"] = _opt(self.gap)
+        out["method"] = self.method
         if self.message:
             out["message"] = self.message
         return out
+
+    def __repr__(self) -> str:
+        state = "certified" if self.certified else f"gap {self.gap:.2g}"
+        return f"Solution({self.name!r}, {self.outcome!r}, {state})"
 
 
 @dataclass(frozen=True)
@@ -56,11 +87,14 @@ class IssueRange:
     min: float | None = None
     max: float | None = None
     levels: tuple[str, ...] | None = None
+    certified: bool = False
+    gap: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         if self.levels is not None:
-            return {"levels": list(self.levels)}
-        return {"min": _num(self.min), "max": _num(self.max)}
+            return {"levels": list(self.levels), "certified": self.certified}
+        return {"min": _num(self.min), "max": _num(self.max), "certified": self.certified,
+                "gap": _opt(self.gap)}
 
 
 @dataclass(frozen=True)
@@ -81,6 +115,11 @@ class BargainingRange:
     closest: Point | None
     grid_points: int
     exact: bool = True
+
+    @property
+    def certified(self) -> bool:
+        """Every range end, party range and the deal verdict is a proven global optimum."""
+        return self.exact
 
     def to_dict(self) -> dict[str, Any]:
         return {
