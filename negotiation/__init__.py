@@ -8,7 +8,8 @@ Quick start::
     report.to_dict()          # the JSON of `negotiation run --format json`
     print(report.to_text())   # the text report
 
-The names below are imported lazily so that the command line starts fast.
+The names in ``__all__`` are imported lazily (on first use) so that the
+command line starts fast; ``dir(negotiation)`` lists them.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
+#: Public name -> module that defines it.
 _EXPORTS = {
     "load_scenario": "negotiation.scenario.load",
     "scenario_from_dict": "negotiation.scenario.load",
+    "assumptions": "negotiation.scenario.assumptions",
     "analyse": "negotiation.analysis",
     "pareto_frontier": "negotiation.analysis",
     "Report": "negotiation.report",
@@ -34,22 +35,79 @@ _EXPORTS = {
     "utilitarian": "negotiation.solve.cooperative",
     "pareto_mask": "negotiation.solve.pareto",
     "evaluate_proposal": "negotiation.solve.proposals",
+    "top_assumptions": "negotiation.sensitivity",
     "ScenarioError": "negotiation.errors",
     "NegotiationError": "negotiation.errors",
 }
 
-__all__ = sorted(_EXPORTS) + ["__version__"]
+#: The public API: every name of ``_EXPORTS`` and ``__version__``.
+__all__ = [
+    "NegotiationError",
+    "Problem",
+    "Report",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "analyse",
+    "assumptions",
+    "bargaining_range",
+    "egalitarian",
+    "evaluate_proposal",
+    "kalai_smorodinsky",
+    "load_scenario",
+    "nash_bargaining",
+    "pareto_frontier",
+    "pareto_mask",
+    "scenario_from_dict",
+    "top_assumptions",
+    "utilitarian",
+    "weighted_nash",
+]
+
+
+def _version() -> str:
+    """The installed distribution's version (one home: ``pyproject.toml``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("negotiation")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
 
 
 def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'negotiation' has no attribute '{name}'")
+    if name == "__version__":
+        value = _version()
+    elif name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    else:
+        raise AttributeError(f"module 'negotiation' has no attribute '{name}'")
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | {k for k in globals() if k.startswith("__")})
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .analysis import analyse, pareto_frontier  # noqa: F401
-    from .errors import NegotiationError, ScenarioError  # noqa: F401
-    from .model.scenario import Scenario  # noqa: F401
-    from .report import Report  # noqa: F401
-    from .scenario.load import load_scenario, scenario_from_dict  # noqa: F401
+    from .analysis import analyse, pareto_frontier
+    from .errors import NegotiationError, ScenarioError
+    from .model.scenario import Scenario
+    from .report import Report
+    from .scenario.assumptions import assumptions
+    from .scenario.load import load_scenario, scenario_from_dict
+    from .sensitivity import top_assumptions
+    from .solve.agreement import bargaining_range
+    from .solve.cooperative import (
+        egalitarian,
+        kalai_smorodinsky,
+        nash_bargaining,
+        utilitarian,
+        weighted_nash,
+    )
+    from .solve.pareto import pareto_mask
+    from .solve.problem import Problem
+    from .solve.proposals import evaluate_proposal
+
+    __version__: str

@@ -6,6 +6,7 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -23,10 +24,9 @@ def real_path(data: Any, loc: tuple) -> Path:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
             path.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and not path_is_tag(part):
@@ -94,7 +94,7 @@ def dotted(path: Path) -> str:
     return ".".join(str(p) for p in path)
 
 
-def _message(err: dict, path: Path, model: type[BaseModel]) -> str:
+def _message(err: Mapping[str, Any], path: Path, model: type[BaseModel]) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         key = str(path[-1])
@@ -140,6 +140,7 @@ def to_scenario_error(exc: ValidationError, data: Any, lines: dict[Path, int],
                  err["type"] == "extra_forbidden")
         if best is None or score > best[0]:
             best = (score, err, path)
+    assert best is not None, "a ValidationError has at least one error"
     _, err, path = best
     full = prefix + path
     line = line_of(lines, full)

@@ -16,11 +16,11 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ScenarioError
 from ..model.issues import Issue
-from ..model.scenario import (BatnaConflict, BatnaOutcome, Conflict, Party, Proposal,
-                              Scenario)
-from ..model.values import IdealValue, LevelValue, PointsValue
+from ..model.scenario import BatnaConflict, BatnaOutcome, Conflict, Party, Proposal, Scenario
+from ..model.values import IdealValue, LevelValue, PointsValue, ValueFunction
+from .entries import check_evidence_sources, plain_evidence
 from .errors_map import dotted, suggest, to_scenario_error
-from .schema import (BatnaOutcomeSpec, IdealSpec, PartySpec, PointsSpec, ScenarioSpec)
+from .schema import BatnaOutcomeSpec, IdealSpec, PartySpec, PointsSpec, ScenarioSpec
 from .yamlio import Path, line_of, load_yaml
 
 PROB_TOL = 1e-6
@@ -47,6 +47,17 @@ class _Ctx:
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
     """Read and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A YAML file in the scenario format (``docs/scenario-format.md``).
+
+    Returns
+    -------
+    Scenario
+        The validated, immutable scenario; ``raw`` holds the mapping as read and
+        ``lines`` the line of every field.
 
     Raises
     ------
@@ -78,7 +89,23 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
 def scenario_from_dict(data: dict[str, Any], file: str | None = None) -> Scenario:
     """Validate a scenario given as a mapping (the YAML structure) and build it.
 
-    Errors name the field's dotted path; there is no line to name.
+    Parameters
+    ----------
+    data : dict
+        The structure of a scenario file as Python dicts, lists, text and numbers.
+    file : str, optional
+        A file name to show in error messages and the report.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario; ``raw`` is ``data`` itself (not a copy).
+
+    Raises
+    ------
+    ScenarioError
+        If ``data`` does not describe a valid scenario. Errors name the field's
+        dotted path; there is no line to name.
     """
     return _build(data, {}, file)
 
@@ -124,8 +151,11 @@ def _build(data: Any, lines: dict[Path, int], file: str | None) -> Scenario:
         outs = tuple((o.probability,
                       _outcome(ctx, o.outcome, issues, ("conflict", "outcomes", j, "outcome")))
                      for j, o in enumerate(c.outcomes))
-        _check_evidence_sources(ctx, c.evidence, ("conflict", "evidence"), sources)
-        conflict = Conflict(outs, dict(c.costs), _plain(c.evidence))
+        check_evidence_sources(ctx, c.evidence, ("conflict", "evidence"), sources)
+        # every party gets its cost (0 when not listed), so a scenario whose file lists a
+        # cost of 0 and one that leaves it out are the same scenario
+        costs = {n: float(c.costs.get(n, 0.0)) for n in party_names}
+        conflict = Conflict(outs, costs, plain_evidence(c.evidence))
     for p in parties:
         if isinstance(p.batna, BatnaConflict) and conflict is None:
             raise ctx.error(("parties", p.name, "batna"),
@@ -133,13 +163,13 @@ def _build(data: Any, lines: dict[Path, int], file: str | None) -> Scenario:
     proposals = []
     for pname, prop in spec.proposals.items():
         path = ("proposals", pname)
-        _check_evidence_sources(ctx, prop.evidence, path + ("evidence",), sources)
+        check_evidence_sources(ctx, prop.evidence, path + ("evidence",), sources)
         proposals.append(Proposal(pname, _outcome(ctx, prop.outcome, issues, path + ("outcome",)),
-                                  prop.source, _plain(prop.evidence)))
+                                  prop.source, plain_evidence(prop.evidence)))
     for key, ev in spec.evidence.items():
-        _check_evidence_sources(ctx, ev, ("evidence", key), sources)
+        check_evidence_sources(ctx, ev, ("evidence", key), sources)
     for iname, ispec in spec.issues.items():
-        _check_evidence_sources(ctx, ispec.evidence, ("issues", iname, "evidence"), sources)
+        check_evidence_sources(ctx, ispec.evidence, ("issues", iname, "evidence"), sources)
     del names
     return Scenario(title=spec.title, date=spec.date, file=file, issues=issues,
                     parties=parties, conflict=conflict, proposals=tuple(proposals),
@@ -150,10 +180,11 @@ def _with_kinks(issues: tuple[Issue, ...], parties: tuple[Party, ...]) -> tuple[
     """Add every value-function kink inside a continuous issue's range to its grid."""
     out = []
     for k, issue in enumerate(issues):
-        if issue.continuous:
+        if issue.range is not None:
             lo, hi = issue.range
             kinks = sorted({float(b) for p in parties if p.weights[k] > 0
-                            for b in p.values[k].breakpoints() if lo < b < hi})
+                            and isinstance(vf := p.values[k], (IdealValue, PointsValue))
+                            for b in vf.breakpoints() if lo < b < hi})
             issue = replace(issue, kinks=tuple(kinks))
         out.append(issue)
     return tuple(out)
@@ -191,14 +222,15 @@ def _issues(ctx: _Ctx, spec: ScenarioSpec) -> tuple[Issue, ...]:
                              grid=per_issue.get(name, default),
                              description=i.description, unit=i.unit))
         else:
-            if len(i.levels) == 0:
+            levels = i.levels or []
+            if len(levels) == 0:
                 raise ctx.error(path + ("levels",), "a discrete issue needs at least one level")
             seen = set()
-            for j, lev in enumerate(i.levels):
+            for j, lev in enumerate(levels):
                 if lev in seen:
                     raise ctx.error(path + ("levels", j), f"level '{lev}' is listed twice")
                 seen.add(lev)
-            out.append(Issue(name, levels=tuple(i.levels), description=i.description,
+            out.append(Issue(name, levels=tuple(levels), description=i.description,
                              unit=i.unit))
     return tuple(out)
 
@@ -226,7 +258,7 @@ def _party(ctx: _Ctx, name: str, p: PartySpec, issues: tuple[Issue, ...],
     if abs(total - 1.0) > 1e-9:
         ctx.notes.append(f"{name}: weights sum to {total:.6g}; normalised to sum 1")
     weights = tuple(w / total for w in raw)
-    values = []
+    values: list[ValueFunction] = []
     for issue, w in zip(issues, weights):
         vpath = path + ("values", issue.name)
         if issue.name not in p.values:
@@ -234,8 +266,8 @@ def _party(ctx: _Ctx, name: str, p: PartySpec, issues: tuple[Issue, ...],
                 raise ctx.error(path + ("values",),
                                 f"missing value function for issue '{issue.name}' "
                                 "(its weight is positive)")
-            values.append(LevelValue((0.0,) * len(issue.levels)) if not issue.continuous
-                          else PointsValue((issue.range[0], issue.range[1]), (0.0, 0.0)))
+            values.append(LevelValue((0.0,) * len(issue.levels)) if issue.levels is not None
+                          else PointsValue(_range(issue), (0.0, 0.0)))
             continue
         values.append(_value(ctx, p.values[issue.name], issue, vpath))
     batna = _batna(ctx, p.batna, issues, path + ("batna",), name)
@@ -250,14 +282,19 @@ def _party(ctx: _Ctx, name: str, p: PartySpec, issues: tuple[Issue, ...],
         if parts[0] in ("weights", "values") and len(parts) > 1 and parts[1] not in inames:
             raise ctx.error(path + ("evidence", key),
                             f"'{parts[1]}' is not an issue{suggest(parts[1], inames)}")
-        _check_evidence_sources(ctx, ev, path + ("evidence", key), sources)
-        evidence[key] = _plain(ev)
+        check_evidence_sources(ctx, ev, path + ("evidence", key), sources)
+        evidence[key] = plain_evidence(ev)
     return Party(name=name, weights=weights, values=tuple(values), batna=batna, veto=p.veto,
                  power=float(p.power), evidence=evidence)
 
 
-def _value(ctx: _Ctx, spec: Any, issue: Issue, path: Path):
-    if not issue.continuous:
+def _range(issue: Issue) -> tuple[float, float]:
+    assert issue.range is not None, f"{issue.name} is continuous"
+    return issue.range
+
+
+def _value(ctx: _Ctx, spec: Any, issue: Issue, path: Path) -> ValueFunction:
+    if issue.levels is not None:
         if not isinstance(spec, dict):
             raise ctx.error(path, "a discrete issue's value function maps every level to a "
                                   "number in [0, 1]")
@@ -268,7 +305,7 @@ def _value(ctx: _Ctx, spec: Any, issue: Issue, path: Path):
                 raise ctx.error(path, f"missing value for level '{lev}'")
             vals.append(_unit_number(ctx, spec[lev], path + (lev,)))
         return LevelValue(tuple(vals))
-    lo, hi = issue.range
+    lo, hi = _range(issue)
     if isinstance(spec, dict) and "points" in spec:
         pts = ctx.validate(PointsSpec, spec, path).points
         xs = [float(x) for x, _ in pts]
@@ -353,37 +390,3 @@ def _outcome(ctx: _Ctx, outcome: dict, issues, path: Path) -> dict[str, float | 
                                        f"{', '.join(issue.levels)}")
             out[issue.name] = v
     return out
-
-
-def _check_evidence_sources(ctx: _Ctx, ev: Any, path: Path, sources: dict[str, Any]) -> None:
-    """Every ``source:`` in an evidence entry must name a key of ``sources``."""
-    if ev is None:
-        return
-    if isinstance(ev, dict):  # a mapping of parameter -> entries
-        for key, sub in ev.items():
-            _check_evidence_sources(ctx, sub, path + (key,), sources)
-        return
-    entries = ev if isinstance(ev, list) else [ev]
-    for j, e in enumerate(entries):
-        epath = path + ((j,) if isinstance(ev, list) else ())
-        src = getattr(e, "source", None)
-        if src is not None and src not in sources:
-            raise ctx.error(epath + ("source",),
-                            f"source '{src}' is not defined under top-level 'sources'"
-                            f"{suggest(src, list(sources))}")
-        rng = getattr(e, "range", None)
-        if rng is not None and rng[0] > rng[1]:
-            raise ctx.error(epath + ("range",), f"range must have lo <= hi, got {list(rng)}")
-
-
-def _plain(ev: Any) -> Any:
-    """Evidence specs as plain data (for reports and JSON)."""
-    if ev is None:
-        return None
-    if isinstance(ev, list):
-        return [_plain(e) for e in ev]
-    if isinstance(ev, dict):
-        return {k: _plain(v) for k, v in ev.items()}
-    if isinstance(ev, BaseModel):
-        return ev.model_dump(exclude_none=True, exclude_defaults=True) or {}
-    return ev
