@@ -19,7 +19,6 @@ the screen to two analyses per parameter (68 for the Berlin scenario).
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +30,6 @@ from .scenario.replace import copy_data
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model.scenario import Scenario
-    from .report import Report
 
 #: A Nash shift or gap change below this counts as no change.
 EFFECT_TOL = 1e-6
@@ -163,7 +161,7 @@ def screen(scenario: Scenario, precision: str = "grid",
     scenario : Scenario
         The scenario to test.
     precision : {"grid", "exact"}
-        Passed to :func:`negotiation.analyse` (``"grid"``: best grid outcome
+        Precision of the re-solves (``"grid"``: best grid outcome
         only, fast).
     among : iterable of Assumption, optional
         The assumptions to consider (default: all; see :func:`screened`).
@@ -193,7 +191,7 @@ def top_assumptions(scenario: Scenario, n: int = 3, precision: str = "grid",
     n : int
         How many to return at most.
     precision : {"grid", "exact"}
-        Passed to :func:`negotiation.analyse`.
+        Precision of the re-solves, as for :func:`negotiation.analyse`.
     among : iterable of Assumption, optional
         The assumptions to consider (default: all).
 
@@ -212,15 +210,29 @@ def top_assumptions(scenario: Scenario, n: int = 3, precision: str = "grid",
 
 
 # --------------------------------------------------------------------------- helpers
-def _analyse(scenario: Scenario, precision: str) -> Report:
-    from .analysis import analyse
+@dataclass(frozen=True)
+class _Summary:
+    """What the screen needs of an analysis: the deal verdict, the gap and the Nash solution."""
 
-    if "precision" in inspect.signature(analyse).parameters:
-        return analyse(scenario, precision=precision)  # type: ignore[call-arg]
-    return analyse(scenario)  # analyse without the precision keyword: exact
+    problem: Any
+    deal_possible: bool
+    max_slack: float
+    solutions: dict[str, Any]
 
 
-def _one(scenario: Scenario, base: Report, a: Assumption, precision: str) -> Sensitivity:
+def _analyse(scenario: Scenario, precision: str) -> _Summary:
+    """The deal verdict and the Nash solution only (a full analysis costs ten times more)."""
+    from .solve.agreement import deal_verdict
+    from .solve.cooperative import nash_bargaining
+    from .solve.problem import Problem
+
+    problem = Problem(scenario, precision=precision)
+    deal, slack = deal_verdict(problem)
+    nash = nash_bargaining(problem) if deal else None
+    return _Summary(problem, deal, slack, {"nash": nash})
+
+
+def _one(scenario: Scenario, base: _Summary, a: Assumption, precision: str) -> Sensitivity:
     assert a.range is not None
     deal: list[bool | None] = []
     shift: list[float | None] = []
@@ -230,7 +242,7 @@ def _one(scenario: Scenario, base: Report, a: Assumption, precision: str) -> Sen
     for end in a.range:
         changes = a.changes(end)
         if all(_same(scenario, path, v) for path, v in changes.items()):
-            report: Report | None = base
+            report: _Summary | None = base
         else:
             try:
                 report = _analyse(scenario.replace(changes), precision)
@@ -238,13 +250,13 @@ def _one(scenario: Scenario, base: Report, a: Assumption, precision: str) -> Sen
                 errors.append(f"at {end:g}: {exc.message} ({exc.path})")
                 report = None
         deal.append(None if report is None else report.deal_possible)
-        slack.append(None if report is None else report.range.max_slack)
+        slack.append(None if report is None else report.max_slack)
         shift.append(None if report is None else _nash_shift(base, report))
         sol = None if report is None else report.solutions.get("nash")
         nash.append(None if sol is None else dict(sol.outcome))
     return Sensitivity(a.path, a.label, a.value, a.range[0], a.range[1],
                        (deal[0], deal[1]), base.deal_possible, (shift[0], shift[1]),
-                       (slack[0], slack[1]), base.range.max_slack, (nash[0], nash[1]),
+                       (slack[0], slack[1]), base.max_slack, (nash[0], nash[1]),
                        tuple(errors))
 
 
@@ -260,7 +272,7 @@ def _same(scenario: Scenario, path: str, value: float) -> bool:
     return isinstance(node, (int, float)) and not isinstance(node, bool) and node == value
 
 
-def _nash_shift(base: Report, other: Report) -> float | None:
+def _nash_shift(base: _Summary, other: _Summary) -> float | None:
     from .solve.proposals import outcome_distance
 
     a, b = base.solutions.get("nash"), other.solutions.get("nash")

@@ -113,26 +113,23 @@ def test_result_objects():
         a.low = 0.0  # type: ignore[misc]
 
 
-def test_precision_is_passed_to_analyse(monkeypatch):
-    real = negotiation.analysis.analyse
-    calls = []
+def test_precision_reaches_the_solver(monkeypatch):
+    import negotiation.solve.problem as problem_module
 
-    def with_keyword(scenario, *, precision="exact"):
-        calls.append(precision)
-        return real(scenario, precision=precision)
+    real = problem_module.Problem
+    seen = []
 
-    monkeypatch.setattr(negotiation.analysis, "analyse", with_keyword)
+    def recording(scenario, *args, **kwargs):
+        seen.append(kwargs.get("precision", "exact"))
+        return real(scenario, *args, **kwargs)
+
+    monkeypatch.setattr(problem_module, "Problem", recording)
     screen(pie(), precision="grid")
-    assert calls and set(calls) == {"grid"}
-
-    def without_keyword(scenario):          # analyse before the keyword landed
-        calls.append("none")
-        return real(scenario)
-
-    calls.clear()
-    monkeypatch.setattr(negotiation.analysis, "analyse", without_keyword)
-    assert [r.path for r in top_assumptions(pie())] == ["parties.a.batna", "parties.b.batna"]
-    assert set(calls) == {"none"}
+    assert seen and set(seen) == {"grid"}
+    seen.clear()
+    exact = [r.path for r in top_assumptions(pie(), precision="exact")]
+    assert set(seen) == {"exact"}
+    assert exact == ["parties.a.batna", "parties.b.batna"]
     with pytest.raises(ValueError, match="precision"):
         screen(pie(), precision="fine")
 

@@ -27,19 +27,35 @@ def max_slack(problem: Problem) -> Optimum | None:
     return optimise(problem, stages, require_agreement=False)
 
 
+def deal_verdict(problem: Problem, slack: Optimum | None = None) -> tuple[bool, float]:
+    """Is a deal possible, and the largest smallest veto surplus (``max_slack``).
+
+    At ``precision="exact"`` the verdict is the certified maximum of the
+    smallest surplus over the continuous space; at ``"grid"``, whether some
+    grid outcome is in the agreement set.
+    """
+    if problem.precision == "grid" and slack is None:
+        veto = problem.veto
+        if not veto.any():
+            return True, 0.0
+        margins = (problem.U[:, veto] - problem.d[veto]).min(axis=1)
+        return bool(problem.agreement.any()), float(margins.max())
+    slack = max_slack(problem) if slack is None else slack
+    value = float(slack.values[0]) if slack is not None else float("-inf")
+    if problem.precision == "grid":
+        return bool(problem.agreement.any()), value
+    scale = 1.0 + float(np.max(np.abs(problem.d))) if len(problem.d) else 1.0
+    return slack is not None and value >= -FEAS_TOL * scale, value
+
+
 def bargaining_range(problem: Problem) -> BargainingRange:
     """Agreement set summary: deal possible, issue ranges, party utility ranges."""
     names = problem.names
     reservation = {n: float(v) for n, v in zip(names, problem.d)}
     slack = max_slack(problem)
     grid_points = int(problem.agreement.sum())
-    if problem.precision == "grid":
-        deal = grid_points > 0
-    else:
-        scale = 1.0 + float(np.max(np.abs(problem.d))) if len(problem.d) else 1.0
-        deal = slack is not None and slack.values[0] >= -FEAS_TOL * scale
+    deal, slack_value = deal_verdict(problem, slack)
     closest = point_of(problem, slack) if slack is not None else None
-    slack_value = float(slack.values[0]) if slack is not None else float("-inf")
     exact = slack is not None and slack.certified
     if not deal:
         return BargainingRange(False, reservation, {}, {}, slack_value, closest, grid_points,

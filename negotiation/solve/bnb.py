@@ -176,7 +176,6 @@ def maximise(st: Structure, crit: Criterion, rows: list[Row], utilities,
         return Search(inc.value, inc.coords, inc.value, True, len(combos))
     combo, lo, hi = _roots(st, np.asarray(combos, dtype=int))
     cap = _row_cap(crit, rows)
-    span = np.maximum(st.hi - st.lo, 1e-300)
     discarded = -np.inf                 # largest bound of a node dropped for its bound
     processed = 0
     bound_of_open = np.full(len(combo), np.inf)
@@ -538,4 +537,4 @@ def _polish(cm, g0, G, A, bv, lo, hi, x0):
     return x0
 
 
-__all__ = ["Row", "Criterion", "Search", "maximise", "GAP_TOL", "tolerance"]
+__all__ = ["GAP_TOL", "Criterion", "Row", "Search", "maximise", "tolerance"]

@@ -194,7 +194,8 @@ def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool =
         if res.coords is None:
             if res.bound == -np.inf and crit.kind == "nash":
                 continue          # no outcome gives every player a gain: the stage is void
-            return None if res.certified else None
+            # proven infeasible, or (rarely) nothing feasible found within the budget
+            return None
         point = res.coords
         u = problem.utilities(point[None])[0]
         rows = rows + _locks(stage, crit, res.value, u)
@@ -217,4 +218,4 @@ def _result(problem: Problem, stages: list[Stage], coords: np.ndarray, bounds: l
                    tuple(bounds), all(certs[1:]) and not grid)
 
 
-__all__ = ["Stage", "Optimum", "optimise", "grid_optimum", "GRID_TIE", "LOCK_TOL", "FEAS_TOL"]
+__all__ = ["FEAS_TOL", "GRID_TIE", "LOCK_TOL", "Optimum", "Stage", "grid_optimum", "optimise"]

@@ -191,8 +191,17 @@ def locate(piece: IssuePieces, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(qa == qb, qa, -1)
 
 
-__all__ = ["IssuePieces", "Envelopes", "issue_pieces", "bounds_over", "envelopes", "locate",
-           "LINEAR", "CONCAVE", "CONVEX"]
+__all__ = [
+    "CONCAVE",
+    "CONVEX",
+    "LINEAR",
+    "Envelopes",
+    "IssuePieces",
+    "bounds_over",
+    "envelopes",
+    "issue_pieces",
+    "locate",
+]
 
 
 @dataclass(frozen=True, eq=False)

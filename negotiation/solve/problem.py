@@ -15,8 +15,13 @@ import numpy as np
 
 from ..model.issues import OutcomeSpace
 from ..model.scenario import Scenario
-from ..model.utility import (grid_utilities, issue_tables, reservation_values, utilities,
-                             weight_matrix)
+from ..model.utility import (
+    grid_utilities,
+    issue_tables,
+    reservation_values,
+    utilities,
+    weight_matrix,
+)
 
 #: An outcome is in the agreement set when ``u_i >= d_i - AGREE_TOL`` for every veto party.
 AGREE_TOL = 1e-9
@@ -118,7 +123,7 @@ class Problem:
 
     def _fixed_part(self, coords: np.ndarray, issues: np.ndarray) -> np.ndarray:
         """Utility from the issues not in ``issues`` (constant during a refinement)."""
-        free = set(int(k) for k in issues)
+        free = {int(k) for k in issues}
         fixed = tuple((k, float(coords[k])) for k in range(len(self._active)) if k not in free)
         cache = self.__dict__.setdefault("_fixed_cache", {})
         hit = cache.get(fixed)
@@ -153,4 +158,4 @@ def agreement_mask(U: np.ndarray, d: np.ndarray, veto: np.ndarray) -> np.ndarray
     return np.all(U[:, veto] >= np.asarray(d)[veto] - AGREE_TOL, axis=1)
 
 
-__all__ = ["Problem", "agreement_mask", "AGREE_TOL"]
+__all__ = ["AGREE_TOL", "Problem", "agreement_mask"]
