@@ -35,8 +35,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 
+from . import concave
 from .lp import solve_batch
 from .pieces import Structure, bounds_over, envelopes, locate
 
@@ -109,8 +109,8 @@ class Search:
         return max(0.0, self.bound - self.value)
 
 
-def tolerance(value: float) -> float:
-    return GAP_TOL * max(1.0, abs(value)) if np.isfinite(value) else GAP_TOL
+def tolerance(value: float, rel: float = GAP_TOL) -> float:
+    return rel * max(1.0, abs(value)) if np.isfinite(value) else rel
 
 
 class _Incumbent:
@@ -118,6 +118,12 @@ class _Incumbent:
         self.st, self.crit, self.rows, self.utilities = st, crit, rows, utilities
         self.value = -np.inf
         self.coords: np.ndarray | None = None
+        self.polish_limit: int | None = None    # Nash nodes polished per batch (None: all)
+        self.rel = GAP_TOL                      # relative gap at which nodes close
+
+    @property
+    def tol(self) -> float:
+        return tolerance(self.value, self.rel)
 
     def coords_of(self, combo: np.ndarray, x: np.ndarray) -> np.ndarray:
         K = len(self.st.continuous) + len(self.st.discrete)
@@ -145,15 +151,21 @@ class _Incumbent:
 
 def maximise(st: Structure, crit: Criterion, rows: list[Row], utilities,
              combos: np.ndarray, starts: list[np.ndarray] = (), polish=None,
-             max_nodes: int | None = None) -> Search:
+             max_nodes: int | None = None, polish_limit: int | None = None,
+             gap: float = GAP_TOL, max_rounds: int | None = None) -> Search:
     """Certified maximum of ``crit`` subject to ``rows`` over the allowed ``combos``.
 
     ``utilities`` maps ``(M, K)`` coordinates to ``(M, P)`` utilities;
     ``starts`` are known outcomes to seed the incumbent. ``polish(crit, rows,
     coords)`` (optional) returns locally improved outcomes near an incumbent;
-    it is used when some value function is curved.
+    it is used when some value function is curved. ``max_nodes`` and
+    ``polish_limit`` (Nash nodes solved exactly per batch) bound the work of
+    tie-break stages, which may also close at a looser relative ``gap`` and stop
+    after ``max_rounds`` batches.
     """
     inc = _Incumbent(st, crit, rows, utilities)
+    inc.polish_limit = polish_limit
+    inc.rel = gap
     for s in starts:
         inc.offer(np.asarray(s, dtype=float)[None, :])
     polish = polish if st.curved else None
@@ -177,10 +189,11 @@ def maximise(st: Structure, crit: Criterion, rows: list[Row], utilities,
     combo, lo, hi = _roots(st, np.asarray(combos, dtype=int))
     cap = _row_cap(crit, rows)
     discarded = -np.inf                 # largest bound of a node dropped for its bound
-    processed = 0
+    processed = rounds = 0
     bound_of_open = np.full(len(combo), np.inf)
     while len(combo):
-        if processed >= (max_nodes or MAX_NODES):
+        rounds += 1
+        if processed >= (max_nodes or MAX_NODES) or (max_rounds and rounds > max_rounds):
             top = float(np.max(bound_of_open))
             return Search(inc.value, inc.coords, max(inc.value, discarded, top), False,
                           processed)
@@ -194,15 +207,15 @@ def maximise(st: Structure, crit: Criterion, rows: list[Row], utilities,
         bound = np.minimum(bound, cap)
         if processed == len(take):
             sharpen()                   # polish the first incumbent at once
-        keep_rest = bound_of_open[rest] > inc.value + tolerance(inc.value)
+        keep_rest = bound_of_open[rest] > inc.value + inc.tol
         discarded = max(discarded, float(np.max(bound_of_open[rest][~keep_rest],
                                                 initial=-np.inf)))
         combo, lo, hi, bound_of_open = (combo[rest][keep_rest], lo[rest][keep_rest],
                                         hi[rest][keep_rest], bound_of_open[rest][keep_rest])
-        live = bound > inc.value + tolerance(inc.value)
+        live = bound > inc.value + inc.tol
         discarded = max(discarded, float(np.max(np.where(live, -np.inf, bound), initial=-np.inf)))
         live &= split_dim >= 0
-        stuck = (bound > inc.value + tolerance(inc.value)) & (split_dim < 0)
+        stuck = (bound > inc.value + inc.tol) & (split_dim < 0)
         if stuck.any():
             # cannot split further (box at the width limit): its bound stays open
             top = float(np.max(bound[stuck]))
@@ -221,7 +234,7 @@ def maximise(st: Structure, crit: Criterion, rows: list[Row], utilities,
             bound_of_open = np.concatenate([bound_of_open, bound[idx], bound[idx]])
     sharpen()
     final = max(inc.value, discarded)
-    certified = final <= inc.value + tolerance(inc.value) or (
+    certified = final <= inc.value + inc.tol or (
         inc.coords is None and final == -np.inf)
     return Search(inc.value, inc.coords, final, bool(certified), processed)
 
@@ -302,7 +315,7 @@ def _bound_nodes(st, crit, rows, combo, lo, hi, inc):
     ok = np.flatnonzero(feasible)
     inc.offer(inc.coords_of(combo[ok], mid[ok]))
     q = np.stack([locate(p, lo[:, j], hi[:, j]) for j, p in enumerate(st.pieces)], axis=1)
-    elementary = feasible & np.all(q >= 0, axis=1) & (bound > inc.value + tolerance(inc.value))
+    elementary = feasible & np.all(q >= 0, axis=1) & (bound > inc.value + inc.tol)
     error = np.zeros((N, n))
     closed = np.zeros(N, dtype=bool)
     e_idx = np.flatnonzero(elementary)
@@ -431,13 +444,14 @@ def _relaxation(st, crit, rows, combo, lo, hi, q, Ulo, Uhi, inc):
     inc.offer(inc.coords_of(combo[good], x[good]))
     closed = exact & np.isfinite(bound) & (crit.kind != "nash")
     if crit.kind == "nash":
-        closed = exact & good & (bound <= inc.value + tolerance(inc.value))
+        closed = exact & good & (bound <= inc.value + inc.tol)
     return bound, closed | ~good, err
 
 
 def _nash_bound(crit, const_o, slope_o, A, bv, lo, hi, exact, combo, inc):
-    """Frank–Wolfe bound of ``sum c_i log(g_i(x))`` over the relaxed polytope of each node,
-    with ``g_i = u_i - d_i`` over-estimated linearly; returns ``(bound, point)``."""
+    """Bound of ``sum c_i log(g_i(x))`` over the relaxed polytope of each node, with
+    ``g_i = u_i - d_i`` over-estimated linearly (:mod:`negotiation.solve.concave`);
+    returns ``(bound, point)``."""
     N, n = lo.shape
     m = crit.members
     cm = crit.c[m]
@@ -454,71 +468,53 @@ def _nash_bound(crit, const_o, slope_o, A, bv, lo, hi, exact, combo, inc):
                          np.concatenate([hi, np.full((N, 1), 2.0)], axis=1))
     bound = np.full(N, -np.inf)
     x = z[:, :n]
-    alive = val > 0
-    if not alive.any():
+    idx = np.flatnonzero(val > 0)
+    if not idx.size:
         return bound, x
-    idx = np.flatnonzero(alive)
-
-    def psi(xs, k):
-        g = g0[k] + np.einsum("nmk,nk->nm", G[k], xs)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(np.all(g > 0, axis=1),
-                            np.log(np.where(g > 0, g, 1.0)) @ cm, -np.inf), g
-
-    def fw_bound(xs, k):
-        f, g = psi(xs, k)
-        positive = np.all(g > 0, axis=1)
-        grad = np.einsum("m,nm,nmk->nk", cm, 1.0 / np.where(g > 0, g, 1.0), G[k])
-        v, s = solve_batch(grad, A[k], bv[k], lo[k], hi[k])
-        b = np.where(positive, f + v - np.einsum("nk,nk->n", grad, xs), np.inf)
-        return b, s, np.where(g > 0, g, 1e-300)
-
+    args = (cm, g0[idx], G[idx], A[idx], bv[idx], lo[idx], hi[idx])
     xs = x[idx]
     best = np.full(idx.size, np.inf)
     for _ in range(FW_STEPS):
-        b_fw, s, g = fw_bound(xs, idx)
+        b_fw, s, g = concave.frank_wolfe_bound(*args, xs)
         best = np.minimum(best, b_fw)
-        xs = xs + _line_search(cm, g, np.einsum("nmk,nk->nm", G[idx], s - xs))[:, None] * (s - xs)
-    # Polish where the bound could still beat the incumbent, best bound first: SLSQP on
-    # the relaxed (concave) problem, then the Frank-Wolfe bound at its optimum (tight).
-    # On an exact node the polished point is feasible and may raise the incumbent.
-    f_now = psi(xs, idx)[0]
-    inc.offer(inc.coords_of(combo[idx[exact[idx]]], xs[exact[idx]]))
-    for r in np.argsort(-best, kind="stable"):
-        k = idx[r]
-        if best[r] <= inc.value + tolerance(inc.value) or best[r] - f_now[r] <= tolerance(f_now[r]):
-            continue
-        xs[r] = _polish(cm, g0[k], G[k], A[k], bv[k], lo[k], hi[k], xs[r])
-        best[r] = min(best[r], fw_bound(xs[r:r + 1], np.array([k]))[0][0])
-        if exact[k]:
-            inc.offer(inc.coords_of(combo[k:k + 1], xs[r:r + 1]))
+        step = concave.line_search(cm, g, concave.gains(np.zeros_like(g), G[idx], s - xs))
+        xs = xs + step[:, None] * (s - xs)
+    keep = exact[idx]
+    inc.offer(inc.coords_of(combo[idx[keep]], xs[keep]))
+    # Where the bound could still beat the incumbent: solve the relaxed (concave) problem
+    # by the barrier method, then take the Frank-Wolfe bound at its optimum (tight). On an
+    # exact node the optimum is feasible and may raise the incumbent.
+    f_now = concave.value(cm, concave.gains(g0[idx], G[idx], xs))
+    open_ = (best > inc.value + inc.tol) & (best - f_now > GAP_TOL * np.maximum(
+        1.0, np.abs(np.where(np.isfinite(f_now), f_now, 0.0))))
+    todo = np.flatnonzero(open_)
+    if inc.polish_limit is not None:
+        todo = todo[np.argsort(-best[todo], kind="stable")][:inc.polish_limit]
+    if todo.size:
+        sub = tuple(a[todo] if a is not cm else a for a in args)
+        start, ok = concave.interior(*sub)
+        polished = xs[todo].copy()
+        if ok.any():
+            inner = tuple(a[ok] if a is not cm else a for a in sub)
+            polished[ok] = concave.barrier_newton(*inner, start[ok])
+        for r in np.flatnonzero(~ok):              # no interior (a thin polytope): SLSQP
+            k = idx[todo[r]]
+            polished[r] = _polish(cm, g0[k], G[k], A[k], bv[k], lo[k], hi[k], polished[r])
+        b2 = concave.frank_wolfe_bound(*sub, polished)[0]
+        better = b2 < best[todo]
+        best[todo] = np.minimum(best[todo], b2)
+        xs[todo[better]] = polished[better]
+        keep = exact[idx[todo]]
+        inc.offer(inc.coords_of(combo[idx[todo[keep]]], polished[keep]))
     bound[idx] = best
     x[idx] = xs
     return bound, x
 
 
-def _line_search(cm, g, delta):
-    """Step in [0, 1] maximising ``sum c_i log(g_i + t delta_i)`` (concave in t)."""
-    def slope(t):
-        return np.sum(cm * delta / np.maximum(g + t[:, None] * delta, 1e-300), axis=1)
-
-    # stay where every gain is positive (the logarithm is finite)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        limit = np.where(delta < 0, -g / np.where(delta < 0, delta, -1.0), np.inf)
-    t_max = np.minimum(1.0, limit.min(axis=1) * (1.0 - 1e-9))
-    lo_t = np.zeros(len(g))
-    hi_t = t_max.copy()
-    full = slope(hi_t) >= 0
-    for _ in range(50):
-        mid = 0.5 * (lo_t + hi_t)
-        pos = slope(mid) >= 0
-        lo_t = np.where(pos, mid, lo_t)
-        hi_t = np.where(pos, hi_t, mid)
-    return np.where(full, t_max, lo_t)
-
-
 def _polish(cm, g0, G, A, bv, lo, hi, x0):
     """Local maximum of the concave ``sum c_i log(g0_i + G_i x)`` on ``{A x <= b}`` ∩ box."""
+    from scipy.optimize import minimize
+
     def f(x):
         g = np.maximum(g0 + G @ x, 1e-300)
         return -float(cm @ np.log(g)), -(cm / g) @ G

@@ -25,13 +25,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .bnb import Criterion, Row, maximise
+from .bnb import GAP_TOL, Criterion, Row, maximise
 from .local import polish
 from .problem import Problem
 
 GRID_TIE = 1e-12      # ties on the grid (relative to the criterion's scale)
 LOCK_TOL = 1e-13      # an earlier stage may lose this much (relative) to a later one
-TIEBREAK_NODES = 4000  # node budget of a tie-break stage (the first stage gets the full budget)
+TIEBREAK_NODES = 1000  # node budget of a tie-break stage (the first stage gets the full budget)
+TIEBREAK_GAP = 1e-8    # relative gap at which a tie-break stage is closed
+TIEBREAK_ROUNDS = 12   # batches of nodes a tie-break stage may take
 FEAS_TOL = 1e-12      # violation of u_i >= d_i accepted in an outcome (relative to 1 + |d_i|)
 
 
@@ -187,7 +189,10 @@ def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool =
         res = maximise(problem.structure, crit, rows, problem.structure.utilities, combos,
                        [] if point is None else [point],
                        polish=lambda cr, rw, x: polish(problem, cr, rw, x),
-                       max_nodes=None if n_stage == 0 else TIEBREAK_NODES)
+                       max_nodes=None if n_stage == 0 else TIEBREAK_NODES,
+                       polish_limit=None if n_stage == 0 else 1,
+                       gap=GAP_TOL if n_stage == 0 else TIEBREAK_GAP,
+                       max_rounds=None if n_stage == 0 else TIEBREAK_ROUNDS)
         nodes += res.nodes
         bounds.append(res.bound)
         certs.append(res.certified)
