@@ -29,6 +29,20 @@ class Issue:
     def continuous(self) -> bool:
         return self.levels is None
 
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """``(lo, hi)`` of a continuous issue."""
+        if self.range is None:
+            raise ValueError(f"issue {self.name!r} is discrete: it has levels, not a range")
+        return self.range
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        """The ordered levels of a discrete issue."""
+        if self.levels is None:
+            raise ValueError(f"issue {self.name!r} is continuous: it has a range, not levels")
+        return self.levels
+
     def grid_values(self) -> np.ndarray:
         """Grid coordinates: ``grid`` evenly spaced points plus the ``kinks``.
 
@@ -37,7 +51,7 @@ class Issue:
         often sit there, so the grid always contains them.
         """
         if self.continuous:
-            lo, hi = self.range
+            lo, hi = self.bounds
             even = np.linspace(lo, hi, self.grid)
             if not self.kinks:
                 return even
@@ -47,18 +61,18 @@ class Issue:
                 if kinks.size else np.zeros(even.size, dtype=bool)
             close[[0, -1]] = False
             return np.unique(np.concatenate([even[~close], kinks]))
-        return np.arange(len(self.levels), dtype=float)
+        return np.arange(len(self.level_names), dtype=float)
 
     def encode(self, value: Any) -> float:
         """Coordinate of a value given as in a scenario file."""
         if self.continuous:
             return float(value)
-        return float(self.levels.index(value))
+        return float(self.level_names.index(value))
 
     def decode(self, coordinate: float) -> float | str:
         if self.continuous:
             return float(coordinate)
-        return self.levels[int(round(coordinate))]
+        return self.level_names[int(round(coordinate))]
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,8 @@ def reservation_values(scenario: Scenario) -> np.ndarray:
         if isinstance(b, BatnaOutcome):
             d[i] = outcome_utilities(scenario, b.outcome)[i] - b.cost
         elif isinstance(b, BatnaConflict):
-            d[i] = conflict_utilities(scenario)[i] - scenario.conflict.costs.get(p.name, 0.0)
+            costs = scenario.conflict.costs if scenario.conflict is not None else {}
+            d[i] = conflict_utilities(scenario)[i] - costs.get(p.name, 0.0)
         else:
             d[i] = float(b)
     return d

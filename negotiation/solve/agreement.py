@@ -82,7 +82,7 @@ def bargaining_range(problem: Problem) -> BargainingRange:
             levels = []
             on_grid = set(np.unique(problem.space.coordinates(
                 np.flatnonzero(problem.agreement))[:, k]).astype(int).tolist())
-            for j, level in enumerate(issue.levels):
+            for j, level in enumerate(issue.level_names):
                 # a level is in the range if some agreement uses it: the grid shows most;
                 # for the others, look for one between grid points
                 if j in on_grid:

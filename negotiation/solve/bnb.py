@@ -32,6 +32,7 @@ proven bound. If the node budget runs out the result says so
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,7 +151,7 @@ class _Incumbent:
 
 
 def maximise(st: Structure, crit: Criterion, rows: list[Row], utilities,
-             combos: np.ndarray, starts: list[np.ndarray] = (), polish=None,
+             combos: np.ndarray, starts: Sequence[np.ndarray] = (), polish=None,
              max_nodes: int | None = None, polish_limit: int | None = None,
              gap: float = GAP_TOL, max_rounds: int | None = None) -> Search:
     """Certified maximum of ``crit`` subject to ``rows`` over the allowed ``combos``.

@@ -6,9 +6,9 @@ second criterion, and so on. Each criterion is a :class:`Stage`:
 
 1. **Grid** (``precision="grid"`` only). The best grid outcome, vectorised
    over the whole grid, is the answer, marked not certified.
-2. **Certified search** (``precision="exact"``, the default). Each stage is maximised over the *continuous* outcome
-   space by branch and bound (:func:`negotiation.solve.bnb.maximise`), which
-   returns the global optimum with a proven upper bound. The optimum of a
+2. **Certified search** (``precision="exact"``, the default). Each stage is
+   maximised over the *continuous* outcome space by branch and bound
+   (:func:`negotiation.solve.bnb.maximise`), which returns the global optimum with a proven upper bound. The optimum of a
    stage, less a tolerance of ``1e-13`` of its scale, becomes a constraint
    ("lock") of the later stages.
 
@@ -129,7 +129,7 @@ def _grid_start(problem: Problem, stages: list[Stage], require_agreement: bool,
         for k, value in fixed.items():
             mask &= X[:, k] == value
     best, _ = grid_optimum(problem, stages, mask)
-    return problem.space.coordinates([best])[0] if best >= 0 else None
+    return problem.space.coordinates(np.array([best]))[0] if best >= 0 else None
 
 
 def _locks(stage: Stage, crit: Criterion, value: float, u: np.ndarray) -> list[Row]:

@@ -181,8 +181,8 @@ def _kd_dominated(X: np.ndarray) -> np.ndarray:
         slot = slot[flat]
     leaf_pts = Y.reshape(P, n_leaves, s)
     leaf_ids = slot.reshape(n_leaves, s)
-    lo = [None] * (k + 1)
-    hi = [None] * (k + 1)
+    lo: list[np.ndarray] = [np.empty(0)] * (k + 1)
+    hi: list[np.ndarray] = [np.empty(0)] * (k + 1)
     lo[k], hi[k] = leaf_pts.min(axis=2), leaf_pts.max(axis=2)     # (P, nodes)
     for level in range(k - 1, -1, -1):
         lo[level] = lo[level + 1].reshape(P, -1, 2).min(axis=2)

@@ -30,6 +30,7 @@ non-convex programs).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,7 @@ class IssuePieces:
     lo: float
     hi: float
     edges: np.ndarray                       # (Q+1,) sorted interval edges
-    terms: tuple[tuple[int, float, object], ...]
+    terms: tuple[tuple[int, float, Any], ...]
     shape: np.ndarray                       # (Q, T)
     at_edges: np.ndarray                    # (Q+1, P) phi of every party at the edges
     n_parties: int
@@ -68,7 +69,7 @@ class IssuePieces:
         return out
 
 
-def issue_pieces(lo: float, hi: float, terms: list[tuple[int, float, object]],
+def issue_pieces(lo: float, hi: float, terms: list[tuple[int, float, Any]],
                  n_parties: int) -> IssuePieces:
     """Elementary intervals and term curvatures of one continuous issue."""
     pts = {float(lo), float(hi)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,7 @@ AGREE_TOL = 1e-9
 @dataclass(frozen=True, eq=False)
 class Problem:
     scenario: Scenario
-    reservation: np.ndarray = field(default=None)  # type: ignore[assignment]
+    reservation: np.ndarray = field(default=None)  # type: ignore
     #: ``"exact"``: certified global optima over the continuous outcome space;
     #: ``"grid"``: best grid outcome only (fast; for sweeps and sensitivity screens).
     precision: str = "exact"
@@ -85,7 +86,7 @@ class Problem:
         return agreement_mask(self.U, self.d, self.veto)
 
     @cached_property
-    def _active(self) -> list[list[tuple[int, object]]]:
+    def _active(self) -> list[list[tuple[int, Any]]]:
         """Per issue, the (party, value function) pairs with positive weight."""
         out = []
         for k in range(len(self.space.issues)):
@@ -139,7 +140,7 @@ class Problem:
 
     def breakpoints(self, k: int) -> np.ndarray:
         """Sorted points of issue ``k``'s range where some utility may have a kink."""
-        lo, hi = self.space.issues[k].range
+        lo, hi = self.space.issues[k].bounds
         pts = {lo, hi}
         for _, vf in self._active[k]:
             pts.update(b for b in vf.breakpoints() if lo < b < hi)

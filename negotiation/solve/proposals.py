@@ -17,9 +17,9 @@ def outcome_distance(problem: Problem, a: np.ndarray, b: np.ndarray) -> float:
     diffs = []
     for k, issue in enumerate(problem.space.issues):
         if issue.continuous:
-            span = issue.range[1] - issue.range[0]
+            span = issue.bounds[1] - issue.bounds[0]
         else:
-            span = max(len(issue.levels) - 1, 1)
+            span = max(len(issue.level_names) - 1, 1)
         diffs.append((a[k] - b[k]) / span)
     return float(np.sqrt(np.mean(np.square(diffs))))
 

@@ -13,7 +13,7 @@ def _num(x: float) -> float:
     return float(f"{float(x):.12g}")
 
 
-def _opt(x: float) -> float | None:
+def _opt(x: float | None) -> float | None:
     """A finite float for JSON, or ``None`` (JSON null) for nan/inf."""
     return _num(x) if x is not None and np.isfinite(x) else None
 
@@ -46,7 +46,7 @@ class Solution(Point):
     name: str = ""
     exact: bool = True
     message: str = ""
-    coords: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    coords: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore
     certified: bool = False
     criterion: float = float("nan")
     bound: float = float("nan")
@@ -93,7 +93,7 @@ class IssueRange:
     def to_dict(self) -> dict[str, Any]:
         if self.levels is not None:
             return {"levels": list(self.levels), "certified": self.certified}
-        return {"min": _num(self.min), "max": _num(self.max), "certified": self.certified,
+        return {"min": _opt(self.min), "max": _opt(self.max), "certified": self.certified,
                 "gap": _opt(self.gap)}
 
 
