@@ -8,8 +8,9 @@ second criterion, and so on. Each criterion is a :class:`Stage`:
    over the whole grid, is the answer, marked not certified.
 2. **Certified search** (``precision="exact"``, the default). Each stage is
    maximised over the *continuous* outcome space by branch and bound
-   (:func:`negotiation.solve.bnb.maximise`), which returns the global optimum
-   with a proven upper bound. The optimum of a stage, less a tolerance of ``1e-13`` of its scale, becomes a constraint
+   (:func:`negotiation.solve.bnb.maximise`), which returns the global
+   optimum with a proven upper bound. The optimum of a stage, less a
+   tolerance of ``1e-13`` of its scale, becomes a constraint
    ("lock") of the later stages.
 
 The result records, for the first stage (the criterion that defines the
