@@ -1,10 +1,13 @@
-"""Command line: ``negotiation run | validate``.
+"""Command line: ``negotiation run | validate | compare | document | plot | brief``.
 
-Thin on purpose: parse arguments, call the Python API, print or save. Heavy
-modules (numpy, scipy, pydantic, matplotlib) are imported inside the commands
-so that ``negotiation --help`` answers at once.
+Thin on purpose: parse arguments, call the Python API, print or write files
+through :mod:`negotiation.outputs`. Nothing else in the package imports this
+module. Heavy modules (numpy, scipy, pydantic, matplotlib) are imported
+inside the commands so that ``negotiation --help`` answers at once.
 
-Exit codes: 0 success, 2 bad input or usage, 1 internal error.
+Exit codes: 0 success; 2 bad input or usage (a scenario error, an output
+that cannot be written, a bad command line), one line on stderr; 1 internal
+error; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -12,48 +15,40 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
+from typing import NoReturn
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
 
-class InputError(Exception):
-    """Bad input found by the CLI itself (e.g. an output path that cannot be written)."""
+class UsageError(Exception):
+    """A command line that parses but cannot be run (e.g. ``compare`` with one file)."""
 
 
-def write_atomic(path: str, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` all at once: a failed run never leaves a partial file."""
-    check_output_path(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage error is one line, ``negotiation: error: ... (see --help)``."""
 
+    def error(self, message: str) -> NoReturn:
+        from .errors import one_line
 
-def check_output_path(path: str) -> None:
-    """Fail early (exit 2) when ``path`` cannot be written, before a long computation."""
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise InputError(f"{path}: output directory {directory} does not exist")
-    if os.path.isdir(path):
-        raise InputError(f"{path}: is a directory; give a file name")
+        self.exit(EXIT_INPUT, one_line(f"negotiation: error: {message} (see {self.prog} "
+                                       "--help)") + "\n")
 
 
 def _emit(text: str, output: str | None) -> None:
     if output:
+        from .outputs import write_atomic
+
         write_atomic(output, text)
     else:
         sys.stdout.write(text)
+
+
+def _check_output(path: str | None) -> None:
+    """Fail before the (slow) analysis when an output path cannot be written."""
+    if path:
+        from .outputs import check_output_path
+
+        check_output_path(path)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -62,8 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
 
     scenario = load_scenario(args.file)  # bad input fails fast, before heavy imports
-    if args.output:
-        check_output_path(args.output)
+    _check_output(args.output)
     from .analysis import analyse
 
     report = analyse(scenario)
@@ -75,15 +69,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _count(n: int, word: str) -> str:
-    plural = "parties" if word == "party" else word + "s"
-    return f"{n} {word if n == 1 else plural}"
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file, each on its own: one line per bad file, and go on to the next."""
+    from .errors import ScenarioError, one_line
+    from .formatting import count
     from .scenario import load_scenario
 
-    failed = 0
+    failed = internal = 0
     for f in args.files:
         try:
             scenario = load_scenario(f)
@@ -92,22 +84,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 from .evidence import missing_evidence
                 problems = missing_evidence(scenario)
             for p in problems:
-                print(p, file=sys.stderr)
+                print(one_line(str(p)), file=sys.stderr)
             if problems:
                 failed += 1
                 continue
-            notes = "".join(f"\n  note: {n}" for n in scenario.notes)
-            counts = ", ".join(_count(len(xs), word) for xs, word in (
+            notes = "".join(f"\n  note: {one_line(n)}" for n in scenario.notes)
+            counts = ", ".join(count(len(xs), word) for xs, word in (
                 (scenario.parties, "party"), (scenario.issues, "issue"),
                 (scenario.proposals, "proposal")))
-            print(f"{f}: ok ({counts}){notes}")
-        except Exception as exc:  # noqa: BLE001 - reported per file below
-            from .errors import ScenarioError
-            if not isinstance(exc, ScenarioError):
-                raise
+            print(f"{one_line(f)}: ok ({counts}){notes}")
+        except ScenarioError as exc:
             print(str(exc), file=sys.stderr)
             failed += 1
-    return EXIT_INPUT if failed else EXIT_OK
+        except (KeyboardInterrupt, MemoryError):
+            raise
+        except Exception as exc:  # a bug: report it for this file and check the others
+            if os.environ.get("NEGOTIATION_DEBUG"):
+                raise
+            print(one_line(f"{f}: internal error: {type(exc).__name__}: {exc} (set "
+                           "NEGOTIATION_DEBUG=1 for a traceback; please report it)"),
+                  file=sys.stderr)
+            internal += 1
+    return EXIT_INTERNAL if internal else EXIT_INPUT if failed else EXIT_OK
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -116,11 +114,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
 
     if len(args.files) < 2:
-        raise InputError("compare needs at least two scenario files")
+        raise UsageError("compare needs at least two scenario files")
     scenarios = [load_scenario(f) for f in args.files]
-    for path in (args.output, args.plot):
-        if path:
-            check_output_path(path)
+    _check_output(args.output)
+    if args.plot:
+        from .plot.save import output_format
+
+        _check_output(args.plot)
+        output_format(args.plot)
     from .analysis import analyse
     from .compare import compare
 
@@ -131,7 +132,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         text = comparison.to_text()
     if args.plot:
         from .plot.compare import plot_compare
-        plot_compare(list(comparison.reports), args.plot)
+        from .plot.save import save
+
+        save(plot_compare(list(comparison.reports), path=args.plot), args.plot)
     _emit(text, args.output)
     return EXIT_OK
 
@@ -140,8 +143,7 @@ def cmd_document(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
 
     scenarios = [load_scenario(f) for f in args.files]
-    if args.output:
-        check_output_path(args.output)
+    _check_output(args.output)
     from .analysis import analyse
     from .scenario_doc import scenarios_markdown
 
@@ -153,20 +155,47 @@ def cmd_document(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from .plot.cli import run_plot
-    return run_plot(args)
+    """One figure, written atomically to ``-o`` or ``<scenario stem>-<kind>.png``."""
+    from .plot.save import output_format
+    from .scenario import load_scenario
+
+    stem = os.path.splitext(os.path.basename(args.file))[0]
+    output = args.output or f"{stem}-{args.kind}.png"
+    output_format(output)  # fail before the (slow) analysis
+    _check_output(output)
+    scenario = load_scenario(args.file)
+    from .analysis import analyse
+    from .plot import figure
+    from .plot.save import save
+
+    save(figure(analyse(scenario), args.kind), output)
+    print(f"wrote {output}")
+    return EXIT_OK
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from .brief import run_brief
-    return run_brief(args)
+    """The brief and its annex (HTML and PDF) in ``-o DIR``, all four files or none."""
+    from .outputs import check_output_dir
+    from .scenario import load_scenario
+
+    check_output_dir(args.output)
+    scenario = load_scenario(args.file)
+    from .analysis import analyse
+    from .brief import write_brief
+
+    for path in write_brief(analyse(scenario), args.output):
+        print(f"wrote {path}")
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="negotiation",
         description="Game-theory analysis of peace talks from evidenced scenario files.")
-    parser.add_argument("--version", action="version", version="negotiation 0.1.0")
+    from . import __version__
+    from .plot import KINDS  # no matplotlib: the package imports it only to draw
+
+    parser.add_argument("--version", action="version", version=f"negotiation {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -205,15 +234,14 @@ def build_parser() -> argparse.ArgumentParser:
     plot = sub.add_parser("plot", help="draw a briefing figure for a scenario",
                           description="Draw one figure in the house style.")
     plot.add_argument("file", help="scenario YAML file")
-    plot.add_argument("--kind", required=True,
-                      choices=["utility-space", "ranges", "solutions"],
-                      help="which figure")
+    plot.add_argument("--kind", required=True, choices=list(KINDS), help="which figure")
     plot.add_argument("-o", "--output", metavar="PATH",
                       help="output file; .png, .svg or .pdf (default: <scenario>-<kind>.png)")
     plot.set_defaults(func=cmd_plot)
 
     brief = sub.add_parser("brief", help="write a two-page briefing (HTML and PDF)",
-                           description="Write a self-contained HTML brief and its PDF.")
+                           description="Write a two-page brief and its annex (parameters and "
+                                       "evidence), each as self-contained HTML and as PDF.")
     brief.add_argument("file", help="scenario YAML file")
     brief.add_argument("-o", "--output", metavar="DIR", default="brief",
                        help="output directory (default: ./brief)")
@@ -222,28 +250,35 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .errors import one_line
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # a usage error: one line, SystemExit(2)
     try:
         return args.func(args)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except UsageError as exc:
+        print(one_line(f"error: {exc}"), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         from .errors import NegotiationError, ScenarioError
+        from .outputs import OutputError
         if isinstance(exc, ScenarioError):
             print(str(exc), file=sys.stderr)
             return EXIT_INPUT
+        if isinstance(exc, OutputError):
+            print(one_line(f"error: {exc}"), file=sys.stderr)
+            return EXIT_INPUT
         if isinstance(exc, NegotiationError):
-            print(f"error: {exc}", file=sys.stderr)
+            print(one_line(f"error: {exc}"), file=sys.stderr)
             return EXIT_INTERNAL
         if os.environ.get("NEGOTIATION_DEBUG"):
             raise
-        print(f"internal error: {type(exc).__name__}: {exc} "
-              "(set NEGOTIATION_DEBUG=1 for a traceback; please report it)", file=sys.stderr)
+        print(one_line(f"internal error: {type(exc).__name__}: {exc} "
+                       "(set NEGOTIATION_DEBUG=1 for a traceback; please report it)"),
+              file=sys.stderr)
         return EXIT_INTERNAL
 
 

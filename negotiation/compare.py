@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from .report import SOLUTION_LABELS, Report, table
-from .solve.cooperative import SOLUTIONS
+from .formatting import issue_range, text_table, value
+from .registry import analyses
 from .solve.results import _num
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .model.issues import Issue
+    from .report import Report
+    from .solve.results import IssueRange
 
-def chronological(reports: list[Report]) -> list[Report]:
+
+def chronological(reports: Sequence[Report]) -> list[Report]:
     """Reports by scenario date (ISO dates sort as text); undated ones last, as given."""
     dated = [r for r in reports if r.scenario.date]
     undated = [r for r in reports if not r.scenario.date]
     return sorted(dated, key=lambda r: str(r.scenario.date)) + undated
+
+
+@dataclass(frozen=True)
+class SharedIssue:
+    """An issue present, with the same kind, in every scenario compared."""
+
+    name: str
+    continuous: bool
+    scale: tuple[float, float] | None     # continuous: the widest range over the scenarios
+    levels: tuple[str, ...] | None        # discrete: every level, in order of appearance
+    issue: Issue                        # as defined in the first scenario
 
 
 @dataclass(frozen=True)
@@ -24,15 +41,18 @@ class Comparison:
     reports: tuple[Report, ...]
     parties: tuple[str, ...]
     issues: tuple[str, ...]
+    shared: tuple[SharedIssue, ...] = field(default=(), repr=False)
+    left_out_issues: tuple[str, ...] = ()
+    left_out_parties: tuple[str, ...] = ()
 
-    def _label(self, r: Report) -> str:
+    def label(self, r: Report) -> str:
         return r.scenario.date or r.scenario.title
 
     def changes(self) -> list[str]:
         """Plain sentences on what moved between consecutive scenarios."""
         out = []
         for a, b in zip(self.reports, self.reports[1:]):
-            la, lb = self._label(a), self._label(b)
+            la, lb = self.label(a), self.label(b)
             if a.deal_possible != b.deal_possible:
                 out.append(f"{la} -> {lb}: a deal becomes "
                            f"{'possible' if b.deal_possible else 'impossible'}.")
@@ -40,25 +60,24 @@ class Comparison:
                 da, db = a.range.reservation[p], b.range.reservation[p]
                 if abs(db - da) >= 0.005:
                     out.append(f"{la} -> {lb}: {p}'s reservation value "
-                               f"{'rises' if db > da else 'falls'} from {da:.3f} to {db:.3f}.")
+                               f"{'rises' if db > da else 'falls'} from {value(da)} to "
+                               f"{value(db)}.")
             for name in self.issues:
                 ra, rb = a.range.issues.get(name), b.range.issues.get(name)
                 if ra is None or rb is None:
                     continue
-                if ra.levels is not None and rb.levels is not None:
-                    if ra.levels != rb.levels:
-                        out.append(f"{la} -> {lb}: acceptable {name} levels change from "
-                                   f"{', '.join(ra.levels) or 'none'} to "
-                                   f"{', '.join(rb.levels) or 'none'}.")
-                elif ra.levels is None and rb.levels is None:
-                    if abs(ra.min - rb.min) > 1e-3 or abs(ra.max - rb.max) > 1e-3:
-                        out.append(f"{la} -> {lb}: the {name} range moves from "
-                                   f"{ra.min:.3f}-{ra.max:.3f} to {rb.min:.3f}-{rb.max:.3f}.")
+                both_levels = ra.levels is not None and rb.levels is not None
+                if both_levels and ra.levels != rb.levels:
+                    out.append(f"{la} -> {lb}: acceptable {name} levels change from "
+                               f"{issue_range(ra)} to {issue_range(rb)}.")
+                elif ra.levels is None and rb.levels is None and _moved(ra, rb):
+                    out.append(f"{la} -> {lb}: the {name} range moves from "
+                               f"{issue_range(ra, sep='-')} to {issue_range(rb, sep='-')}.")
             na, nb = a.solutions.get("nash"), b.solutions.get("nash")
             if na is not None and nb is not None:
-                moved = [f"{k} {_show(na.outcome[k])} -> {_show(nb.outcome[k])}"
+                moved = [f"{k} {value(na.outcome[k])} -> {value(nb.outcome[k])}"
                          for k in self.issues
-                         if _show(na.outcome[k]) != _show(nb.outcome[k])]
+                         if value(na.outcome[k]) != value(nb.outcome[k])]
                 if moved:
                     out.append(f"{la} -> {lb}: the Nash solution moves: {'; '.join(moved)}.")
         return out
@@ -74,74 +93,88 @@ class Comparison:
             "deal_possible": [r.deal_possible for r in rs],
             "bargaining_range": {i: [r.range.issues[i].to_dict() if i in r.range.issues
                                      else None for r in rs] for i in self.issues},
-            "solutions": {k: [None if r.solutions.get(k) is None else
-                              _restrict(r.solutions[k].to_dict(), self) for r in rs]
-                          for k in SOLUTIONS},
+            "solutions": {a.key: [None if _solution(r, a.key) is None else
+                                  self._restrict(_solution(r, a.key).to_dict()) for r in rs]
+                          for a in analyses("solution")},
             "proposals": [{name: {"accepted_by": list(ev.accepted_by),
                                   "in_agreement_set": ev.in_agreement_set}
                            for name, ev in r.proposals.items()} for r in rs],
             "changes": self.changes(),
         }
 
+    def _restrict(self, d: dict[str, Any]) -> dict[str, Any]:
+        return {"outcome": {k: v for k, v in d["outcome"].items() if k in self.issues},
+                "utilities": {k: v for k, v in d["utilities"].items() if k in self.parties}}
+
     def to_text(self) -> str:
         rs = self.reports
-        cols = [self._label(r) for r in rs]
-        out = ["Comparison of " + ", ".join(f"{self._label(r)} ({r.scenario.file})" for r in rs),
+        cols = [self.label(r) for r in rs]
+        out = ["Comparison of " + ", ".join(f"{self.label(r)} ({r.scenario.file})" for r in rs),
                ""]
         rows = [["deal possible"] + ["yes" if r.deal_possible else "no" for r in rs]]
-        rows += [[f"reservation {p}"] + [f"{r.range.reservation[p]:.3f}" for r in rs]
+        rows += [[f"reservation {p}"] + [value(r.range.reservation[p]) for r in rs]
                  for p in self.parties]
-        for i in self.issues:
-            cells = []
-            for r in rs:
-                ir = r.range.issues.get(i)
-                if ir is None:
-                    cells.append("-")
-                elif ir.levels is not None:
-                    cells.append(", ".join(ir.levels) or "none")
-                else:
-                    cells.append(f"{ir.min:.3f}-{ir.max:.3f}")
-            rows.append([f"range {i}"] + cells)
-        out.append(table([""] + cols, rows, right_numbers=False))
-        out.append("")
-        for key in SOLUTIONS:
-            rows = []
-            for i in self.issues:
-                rows.append([i] + [_show(r.solutions[key].outcome[i])
-                                   if r.solutions.get(key) is not None else "-" for r in rs])
-            out.append(f"{SOLUTION_LABELS[key]} solution")
-            out.append(table(["issue"] + cols, rows))
-            out.append("")
+        rows += [[f"range {i}"] + [issue_range(r.range.issues.get(i), sep="-") for r in rs]
+                 for i in self.issues]
+        out += [text_table([""] + cols, rows, right_numbers=False), ""]
+        for a in analyses("solution"):
+            rows = [[i] + [value(_solution(r, a.key).outcome[i])
+                           if _solution(r, a.key) is not None else "-" for r in rs]
+                    for i in self.issues]
+            out += [f"{a.label} solution", text_table(["issue"] + cols, rows), ""]
         out.append("Proposals (accepted by; * = inside the agreement set)")
         for r in rs:
-            out.append(f"  {self._label(r)}:")
+            out.append(f"  {self.label(r)}:")
             for name, ev in r.proposals.items():
                 star = "*" if ev.in_agreement_set else " "
                 out.append(f"   {star} {name}: {', '.join(ev.accepted_by) or 'nobody'}")
-        out.append("")
-        changes = self.changes()
-        out.append("What moved")
-        out += [f"  - {c}" for c in changes] or ["  nothing material"]
+        out += ["", "What moved"]
+        out += [f"  - {c}" for c in self.changes()] or ["  nothing material"]
         return "\n".join(out) + "\n"
 
 
-def _show(v: Any) -> str:
-    return v if isinstance(v, str) else f"{v:.3f}"
+def _moved(a: IssueRange, b: IssueRange, tol: float = 1e-3) -> bool:
+    """Did a continuous range move by more than ``tol`` at either end?"""
+    return any(x is None or y is None or abs(x - y) > tol
+               for x, y in ((a.min, b.min), (a.max, b.max)))
 
 
-def _restrict(d: dict[str, Any], comp: Comparison) -> dict[str, Any]:
-    return {"outcome": {k: v for k, v in d["outcome"].items() if k in comp.issues},
-            "utilities": {k: v for k, v in d["utilities"].items() if k in comp.parties}}
+def _solution(r: Report, key: str) -> Any:
+    return r.solutions.get(key)
 
 
-def compare(reports: list[Report]) -> Comparison:
+def _shared_issues(reports: Sequence[Report]) -> tuple[list[SharedIssue], list[str]]:
+    names: list[str] = []
+    for r in reports:
+        names += [i.name for i in r.scenario.issues if i.name not in names]
+    shared, left_out = [], []
+    for name in names:
+        found = [next((i for i in r.scenario.issues if i.name == name), None) for r in reports]
+        same = [f for f in found if f is not None]
+        if len(same) < len(found) or len({f.continuous for f in same}) != 1:
+            left_out.append(name)
+        elif same[0].continuous:
+            ranges = [f.range for f in same if f.range is not None]
+            scale = (min(lo for lo, _ in ranges), max(hi for _, hi in ranges))
+            shared.append(SharedIssue(name, True, scale, None, same[0]))
+        else:
+            levels: list[str] = []
+            for f in same:
+                levels += [lv for lv in f.levels or () if lv not in levels]
+            shared.append(SharedIssue(name, False, None, tuple(levels), same[0]))
+    return shared, left_out
+
+
+def compare(reports: Sequence[Report]) -> Comparison:
     """Put analysed scenarios in date order, keeping the parties and issues they share."""
     rs = chronological(list(reports))
+    if not rs:
+        raise ValueError("no reports to compare")
     parties = [p for p in rs[0].scenario.party_names
                if all(p in r.scenario.party_names for r in rs)]
-    issues = []
-    for i in rs[0].scenario.issues:
-        same = [next((j for j in r.scenario.issues if j.name == i.name), None) for r in rs]
-        if all(j is not None and j.continuous == i.continuous for j in same):
-            issues.append(i.name)
-    return Comparison(tuple(rs), tuple(parties), tuple(issues))
+    every_party: list[str] = []
+    for r in rs:
+        every_party += [n for n in r.scenario.party_names if n not in every_party]
+    shared, left_out = _shared_issues(rs)
+    return Comparison(tuple(rs), tuple(parties), tuple(i.name for i in shared), tuple(shared),
+                      tuple(left_out), tuple(n for n in every_party if n not in parties))

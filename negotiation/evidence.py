@@ -20,13 +20,15 @@ from .model.scenario import BatnaOutcome, Scenario
 from .scenario.yamlio import line_of
 
 
-def _entries(ev: Any) -> list[dict]:
+def entries(ev: Any) -> list[dict]:
+    """The evidence entries (mappings) of one evidence value: one entry or a list."""
     if ev is None:
         return []
     return [e for e in (ev if isinstance(ev, list) else [ev]) if isinstance(e, dict)]
 
 
-def _covers(key: str, parameter: str) -> bool:
+def covers(key: str, parameter: str) -> bool:
+    """Does an evidence entry keyed ``key`` cover ``parameter`` (see the module docstring)?"""
     return key == parameter or parameter.startswith(key + ".") or key.startswith(parameter + ".")
 
 
@@ -53,9 +55,9 @@ def _scalar(parameter: str, scenario: Scenario, party) -> bool:
     return False
 
 
-def _check_entries(entries: list[dict], where: str, need_range: bool) -> list[str]:
+def _check_entries(items: list[dict], where: str, need_range: bool) -> list[str]:
     problems = []
-    for e in entries:
+    for e in items:
         if e.get("assumption"):
             if not e.get("note"):
                 problems.append(f"{where}: an assumption needs a 'note' giving the reason")
@@ -83,13 +85,13 @@ def missing_evidence(scenario: Scenario) -> list[str]:
     for p in scenario.parties:
         ev = p.evidence or {}
         for parameter in needed[p.name]:
-            keys = [k for k in ev if _covers(k, parameter)]
+            keys = [k for k in ev if covers(k, parameter)]
             if not keys:
                 problems.append(f"{at(('parties', p.name, 'evidence'))}: no evidence for "
                                 f"'{parameter}' (cite a source, or mark assumption: true "
                                 "with a note and a range)")
         for key, entry in ev.items():
-            problems += _check_entries(_entries(entry),
+            problems += _check_entries(entries(entry),
                                        at(("parties", p.name, "evidence", key)),
                                        _scalar(key, scenario, p))
     if scenario.conflict is not None:
@@ -100,17 +102,17 @@ def missing_evidence(scenario: Scenario) -> list[str]:
                             "(outcomes, probabilities, costs)")
         elif isinstance(ev, dict) and not ("source" in ev or "assumption" in ev):
             for part in ("outcomes", "costs"):
-                if not any(_covers(k, part) for k in ev):
+                if not any(covers(k, part) for k in ev):
                     problems.append(f"{at(path)}: no evidence for conflict '{part}'")
             for key, entry in ev.items():
-                problems += _check_entries(_entries(entry), at(path + (key,)),
+                problems += _check_entries(entries(entry), at(path + (key,)),
                                            key.startswith("costs") or "probab" in key)
         else:
-            problems += _check_entries(_entries(ev), at(path), False)
+            problems += _check_entries(entries(ev), at(path), False)
     for prop in scenario.proposals:
         path = ("proposals", prop.name)
-        entries = _entries(prop.evidence)
-        if not entries:
+        found = entries(prop.evidence)
+        if not found:
             problems.append(f"{at(path)}: no evidence for this proposal (where is it on record?)")
-        problems += _check_entries(entries, at(path + ("evidence",)), False)
+        problems += _check_entries(found, at(path + ("evidence",)), False)
     return problems

@@ -1,4 +1,4 @@
-"""The brief: content generated from results, HTML checked in a real headless browser, PDF pages.
+"""The brief: two pages generated from results, an annex, HTML in a real browser, PDF pages.
 
 The browser test uses Debian's ``chromium`` (``/usr/bin/chromium``; CI installs
 it in ``.ci/run``) and is skipped only when no chromium is installed. Page
@@ -16,17 +16,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zlib
+from pathlib import Path
 
 import pytest
+from helpers import no_deal_dict
 
 import negotiation as ng
-from helpers import no_deal_dict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE = os.path.join("examples", "split-the-unit.yaml")
 SCENARIOS = sorted(glob.glob(os.path.join(ROOT, "scenarios", "*.yaml")))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or \
     (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+FILES = ["split-the-unit-annex.html", "split-the-unit-annex.pdf", "split-the-unit.html",
+         "split-the-unit.pdf"]
 
 
 def no_deal() -> dict:
@@ -75,14 +79,25 @@ def brief_dir():
 def _pdf_pages(path: str) -> int:
     if shutil.which("pdfinfo"):
         out = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True)
-        return int(re.search(r"^Pages:\s+(\d+)", out.stdout, re.M).group(1))
-    data = open(path, "rb").read()
+        return int(re.search(r"^Pages:\s+(\d+)", out.stdout, re.MULTILINE).group(1))
+    data = Path(path).read_bytes()
     return len(re.findall(rb"/Type\s*/Page[^s]", data))
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The decompressed content streams of a PDF (where its text is)."""
+    out = []
+    for m in re.finditer(rb"stream\n(.*?)\nendstream", pdf, re.DOTALL):
+        try:
+            out.append(zlib.decompress(m.group(1)).decode("latin-1"))
+        except zlib.error:
+            pass
+    return "\n".join(out)
 
 
 # ----------------------------------------------------------------------------- content
 def test_bottom_line_deal():
-    from negotiation.brief.content import bottom_line
+    from negotiation.brief.sentences import bottom_line
 
     r = report_for(EXAMPLE)
     lines = bottom_line(r)
@@ -95,7 +110,7 @@ def test_bottom_line_deal():
 
 
 def test_bottom_line_no_deal():
-    from negotiation.brief.content import bottom_line
+    from negotiation.brief.sentences import bottom_line
 
     r = report_for("no-deal")
     lines = bottom_line(r)
@@ -105,8 +120,9 @@ def test_bottom_line_no_deal():
     assert "split" in lines[2] and "rejected" in lines[2]
 
 
-def test_parameter_table_and_caveats():
-    from negotiation.brief.content import caveats, parameter_rows
+def test_parameter_rows_and_caveats():
+    from negotiation.brief.annex import parameter_rows
+    from negotiation.brief.caveats import caveats
 
     r = report_for("no-deal")
     rows = parameter_rows(r)
@@ -115,72 +131,209 @@ def test_parameter_table_and_caveats():
     weights = [row for row in rows if row[0] == "north" and row[1].startswith("weights.")]
     assert weights and all("[s1]" in row[3] for row in weights)
     assert any(row[0] == "south" and row[3] == "no evidence given" for row in rows)
-    text = " ".join(caveats(r))
-    assert "north batna (test 0.6 to 0.9)" in text
-    assert "Grid:" in text
+    lines = caveats(r)
+    assert len(lines) <= 6, "caveats are summarised"
+    text = " ".join(lines)
+    assert "1 party parameter rests on assumptions rather than a source (1 north)" in text
+    assert "Grid:" in text and "evidence gaps" in text
 
 
-def test_brief_files_and_html(brief_dir):
-    html = open(os.path.join(brief_dir, "split-the-unit.html"), encoding="utf-8").read()
+def test_caveats_do_not_list_every_assumption():
+    """A real scenario has dozens of assumptions: the brief counts them, the annex lists them."""
+    from negotiation.brief.caveats import caveats
+
+    path = os.path.relpath(SCENARIOS[0], ROOT)
+    text = " ".join(caveats(report_for(path)))
+    assert re.search(r"\d+ party parameters rest on assumptions", text)
+    assert len(text) < 900
+
+
+def test_outcomes_table_has_a_row_per_package():
+    from negotiation.brief.outcomes import outcomes_table
+
+    r = report_for(EXAMPLE)
+    t = outcomes_table(r)
+    labels = [row[0] for row in t.rows]
+    assert labels == [p.label for p in r.packages()] + ["without a deal"]
+    assert t.headers[:2] == ("package", "status")
+    assert "u(a)" in t.headers and "share" in t.headers
+
+
+def test_assumption_sentences():
+    """The screened assumptions read as sentences (a stand-in with the screen's to_dict)."""
+    from negotiation.brief.caveats import assumption_sentence
+
+    class Screened:
+        value = 0.2
+
+        def to_dict(self):
+            return {"path": "parties.a.weights.x", "label": "a weights.x", "low": 0.1,
+                    "high": 0.3, "deal_low": True, "deal_high": False,
+                    "nash_shift_low": 0.05, "nash_shift_high": None}
+
+    text = assumption_sentence(report_for(EXAMPLE), Screened())
+    assert text.startswith("a weights.x (0.2 in the file, tested from 0.1 to 0.3)")
+    assert "at 0.3 no deal is possible" in text
+    assert "at 0.1 the Nash solution moves by 0.05" in text
+
+
+# ----------------------------------------------------------------------------- files
+def test_brief_writes_four_files(brief_dir):
+    assert sorted(os.listdir(brief_dir)) == FILES
+
+
+def test_brief_html(brief_dir):
+    html = Path(brief_dir, "split-the-unit.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "Two parties split a unit" in html
-    imgs = re.findall(r'<img src="data:image/png;base64,', html)
-    assert len(imgs) == 3
-    for kind in ("utility-space", "ranges", "solutions"):
-        assert f"negotiation plot examples/split-the-unit.yaml --kind {kind}" in html
+    assert len(re.findall(r'<img src="data:image/png;base64,', html)) == 1
+    assert "negotiation plot examples/split-the-unit.yaml --kind solutions" in html
     assert "@page" in html and "A4" in html          # print stylesheet
     assert not re.search(r'(src|href)="(https?:)?//', html)  # self-contained
-    assert "Bottom line" in html and "Annex: parameters and evidence" in html
+    for heading in ("Bottom line", "Solutions and proposals", "Caveats", "Method"):
+        assert f"<h2>{heading}</h2>" in html
+    assert '<a href="split-the-unit-annex.html">' in html
+    assert "docs/methods.md#the-bargaining-solutions" in html
+    assert "Parameters and evidence" not in html  # in the annex
 
 
-def test_brief_pdf_pages(brief_dir):
+def test_annex_html(brief_dir):
+    html = Path(brief_dir, "split-the-unit-annex.html").read_text(encoding="utf-8")
+    assert "<h2>Parameters and evidence</h2>" in html and "<h2>Sources</h2>" in html
+    assert '<a href="split-the-unit.html">' in html
+    assert "no evidence given" in html
+
+
+def test_brief_pdf_is_two_pages(brief_dir):
+    from negotiation.brief import make_brief
     from negotiation.brief.pdf import layout
+
     path = os.path.join(brief_dir, "split-the-unit.pdf")
-    assert open(path, "rb").read(5) == b"%PDF-"
+    pdf = Path(path).read_bytes()
+    assert pdf[:5] == b"%PDF-"
     pages = _pdf_pages(path)
-    assert pages >= 2
-    # the same number the layout produces
-    from negotiation.brief import _figure_png
-    from negotiation.brief.content import build
-    expected = len(layout(build(report_for(EXAMPLE), _figure_png(report_for(EXAMPLE)))))
-    assert pages == expected
+    assert pages <= 2
+    assert _pdf_pages(os.path.join(brief_dir, "split-the-unit-annex.pdf")) >= 1
+    brief = make_brief(report_for(EXAMPLE), assumptions=[])
+    assert brief.pages == pages
+    text = _pdf_text(pdf)
+    assert "split-the-unit-annex.pdf" in text and b"/URI (split-the-unit-annex.pdf)" in pdf
     if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
+        info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=False).stdout
         assert "A4" in info or "595" in info
         assert "Two parties split a unit" in info
+    assert layout  # the layout function stays importable for page planning
 
 
-def test_brief_no_deal_and_escaping(tmp_path):
+def test_brief_figure_is_rendered_once(monkeypatch):
+    """The PNG is made once; the HTML embeds those bytes and the PDF draws the same pixels."""
+    import base64
+
+    from negotiation.brief import document, make_brief
+
+    calls = []
+    real = document.render_figure
+
+    def counting(report):
+        calls.append(1)
+        return real(report)
+
+    monkeypatch.setattr(document, "render_figure", counting)
+    brief = make_brief(report_for(EXAMPLE), assumptions=[])
+    assert len(calls) == 1
+    png = base64.b64decode(re.search(r'base64,([^"]+)"', brief.html).group(1))
+    import io
+
+    from PIL import Image
+    w, h = Image.open(io.BytesIO(png)).size
+    assert f"/Width {w} /Height {h}".encode() in brief.pdf
+
+
+@pytest.mark.parametrize("path", [os.path.relpath(p, ROOT) for p in SCENARIOS])
+def test_brief_of_each_real_scenario_fits_two_pages(path):
     from negotiation.brief import make_brief
 
-    html, pdf, pages = make_brief(report_for("no-deal"))
-    assert "No deal is possible" in html
-    assert "A speech &lt;with&gt; &amp; odd characters" in html
-    assert pdf[:5] == b"%PDF-" and pages >= 2
-    p = tmp_path / "b.pdf"
-    p.write_bytes(pdf)
-    assert _pdf_pages(str(p)) == pages
+    r = report_for(path)
+    brief = make_brief(r)
+    assert brief.pages <= 2, f"{path}: the brief runs to {brief.pages} pages"
+    assert r.scenario.title.replace("'", "&#x27;").replace('"', "&quot;") in brief.html
+    for key in r.scenario.sources:
+        assert f">{key}<" in brief.annex_html
+    assert brief.annex_pages >= 2
+    # the assumptions the conclusion depends on most (once the screen exists)
+    try:
+        import negotiation.sensitivity  # noqa: F401
+    except ImportError:
+        assert "depends on most" not in brief.html
+    else:
+        section = brief.html.split("What the conclusion depends on most", 1)
+        assert len(section) == 2 and section[1].count("<li>") >= 1
 
 
+def test_brief_no_deal_and_escaping():
+    from negotiation.brief import make_brief
+
+    brief = make_brief(report_for("no-deal"))
+    assert "No deal is possible" in brief.html
+    assert "A speech &lt;with&gt; &amp; odd characters" in brief.annex_html
+    assert brief.pdf[:5] == b"%PDF-" and brief.pages <= 2
+    assert "closest outcome" in brief.html
+
+
+# ----------------------------------------------------------------------------- all or nothing
 def test_brief_bad_input_writes_nothing(tmp_path):
     from negotiation.cli import main
 
     out = tmp_path / "out"
     assert main(["brief", "does-not-exist.yaml", "-o", str(out)]) == 2
-    assert not out.exists() or not os.listdir(out)
+    assert not out.exists()
 
 
-@pytest.mark.skipif(not SCENARIOS, reason="no scenarios/*.yaml yet")
-def test_brief_of_a_real_scenario(tmp_path):
-    from negotiation.brief import make_brief
+def test_brief_output_is_a_file(tmp_path, capsys):
+    from negotiation.cli import main
 
-    path = os.path.relpath(SCENARIOS[0], ROOT)
-    html, pdf, pages = make_brief(report_for(path))
-    r = report_for(path)
-    assert r.scenario.title.replace("'", "&#x27;").replace('"', "&quot;") in html
-    for key in r.scenario.sources:
-        assert f"[{key}]" in html or f">{key}<" in html
-    assert pages >= 3
+    out = tmp_path / "taken"
+    out.write_text("not a directory")
+    assert main(["brief", EXAMPLE, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "not a directory" in err and len(err.splitlines()) == 1
+
+
+def test_brief_files_all_or_nothing(tmp_path, capsys):
+    """If one of the four files cannot be written, none is left behind (and old ones stay)."""
+    from negotiation.cli import main
+
+    out = tmp_path / "brief"
+    out.mkdir()
+    (out / "split-the-unit.html").write_text("old brief")
+    (out / "split-the-unit-annex.pdf").mkdir()  # a directory where a file must go
+    assert main(["brief", EXAMPLE, "-o", str(out)]) == 2
+    assert "split-the-unit-annex.pdf" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["split-the-unit-annex.pdf",
+                                                      "split-the-unit.html"]
+    assert (out / "split-the-unit.html").read_text() == "old brief"
+
+
+def test_brief_rename_failure_rolls_back(tmp_path, monkeypatch):
+    """A failure while the files are put in place restores the previous state."""
+    from negotiation import outputs
+    from negotiation.brief import write_brief
+
+    out = tmp_path / "new" / "brief"
+    real = os.replace
+    calls = []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if str(dst).endswith("-annex.html"):
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(outputs.os, "replace", flaky)
+    with pytest.raises(outputs.OutputError, match="No space left on device"):
+        write_brief(report_for(EXAMPLE), str(out), assumptions=[])
+    monkeypatch.undo()
+    assert not (tmp_path / "new").exists(), "directories made for the brief are removed"
 
 
 # ----------------------------------------------------------------------------- browser
@@ -213,24 +366,24 @@ CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
 
 def _chromium(args: list[str], profile: str, timeout: int = 120):
     cmd = [CHROMIUM] + CHROME_FLAGS + [f"--user-data-dir={profile}"] + args
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_brief_in_headless_chromium(brief_dir, tmp_path):
     html_path = os.path.join(brief_dir, "split-the-unit.html")
-    html = open(html_path, encoding="utf-8").read()
+    html = Path(html_path).read_text(encoding="utf-8")
     probe = tmp_path / "probe.html"
     probe.write_text(html.replace("</body>", CHECK_SCRIPT + "</body>"), encoding="utf-8")
     profile = str(tmp_path / "profile")
     r = _chromium(["--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000",
                    "--window-size=1280,1800", "--dump-dom", probe.as_uri()], profile)
     assert r.returncode == 0, r.stderr[-2000:]
-    m = re.search(r'<pre id="negotiation-check">(.*?)</pre>', r.stdout, re.S)
+    m = re.search(r'<pre id="negotiation-check">(.*?)</pre>', r.stdout, re.DOTALL)
     assert m, "the page's check script did not run:\n" + r.stdout[-1000:]
     result = json.loads(m.group(1).replace("&quot;", '"').replace("&amp;", "&"))
-    assert result["images"] == 3
-    assert result["loaded"] == 3, result
+    assert result["images"] == 1
+    assert result["loaded"] == 1, result
     assert all(w > 500 for w in result["widths"])
     assert result["errors"] == []
     assert result["bodyWidth"] <= result["viewport"] + 1, "no horizontal overflow"
@@ -254,12 +407,13 @@ def test_brief_in_headless_chromium(brief_dir, tmp_path):
                    "--virtual-time-budget=10000", "file://" + os.path.abspath(html_path)],
                   str(tmp_path / "profile3"))
     assert r.returncode == 0, r.stderr[-2000:]
-    assert pdf.exists() and _pdf_pages(str(pdf)) >= 2
+    assert pdf.exists() and _pdf_pages(str(pdf)) <= 2, "the printed HTML brief fits two pages"
 
 
 def test_brief_cli_subprocess(tmp_path):
     out = tmp_path / "b"
     r = subprocess.run([sys.executable, "-m", "negotiation", "brief", EXAMPLE, "-o", str(out)],
-                       cwd=ROOT, capture_output=True, text=True)
+                       cwd=ROOT, capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stderr
-    assert sorted(os.listdir(out)) == ["split-the-unit.html", "split-the-unit.pdf"]
+    assert sorted(os.listdir(out)) == FILES
+    assert r.stdout.count("wrote ") == 4

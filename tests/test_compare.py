@@ -19,7 +19,7 @@ def test_compare_is_chronological_and_complete(shipped_reports):
     assert {"territory", "nato", "guarantees"} <= set(d["issues"])
     for p in d["parties"]:
         assert len(d["reservation"][p]) == len(SHIPPED)
-    for key, per in d["solutions"].items():
+    for per in d["solutions"].values():
         assert len(per) == len(SHIPPED)
     assert d["changes"], "three dated snapshots should show some movement"
     json.dumps(d, allow_nan=False)

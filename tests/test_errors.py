@@ -688,7 +688,7 @@ CASES = [
         proposals:
           p1:
             outcome: {s: 12}  # <-
-        """, "proposals.p1.outcome.s", "outside the issue's range [0.0, 10.0]",
+        """, "proposals.p1.outcome.s", "12 is outside the issue's range [0, 10]",
          id="outcome-out-of-range"),
     # --- value functions ------------------------------------------------------------------
     case("""
@@ -986,10 +986,11 @@ def test_unreadable_file(tmp_path, capsys, monkeypatch):
     bad = tmp_path / "locked.yaml"
     bad.write_text("title: x\n")
 
-    def deny(self):
-        raise PermissionError(13, "Permission denied", str(self))
+    def deny(path, flags, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    from negotiation.scenario import source
+    monkeypatch.setattr(source.os, "open", deny)  # the one place that opens a scenario file
     assert main(["run", str(bad)]) == 2
     assert capsys.readouterr().err == f"{bad}: cannot read file: Permission denied\n"
 
@@ -1080,7 +1081,7 @@ def test_console_script(tmp_path, text, path, words):
     bad.write_text(text)
     out = tmp_path / "out.json"
     proc = subprocess.run([_console_script(), "run", str(bad), "-o", str(out)],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=60)
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60, check=False)
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "Traceback" not in proc.stderr
@@ -1092,7 +1093,7 @@ def test_console_script(tmp_path, text, path, words):
 
 def test_console_script_missing_file(tmp_path):
     proc = subprocess.run([_console_script(), "validate", str(tmp_path / "nope.yaml")],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 2
     assert proc.stderr == f"{tmp_path / 'nope.yaml'}: file does not exist\n"
 
@@ -1159,3 +1160,29 @@ def test_scenario_error_format():
     assert str(e) == "f.yaml:7: a.b: what is wrong"
     assert str(negotiation.ScenarioError("bad", "", "f.yaml")) == "f.yaml: bad"
     assert re.fullmatch(r"<scenario>: x: y", str(negotiation.ScenarioError("y", "x")))
+
+
+# --- outputs that cannot be written: exit 2, one line, nothing left behind -------------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["run", "{split}", "-o", "{tmp}/missing/out.json"], "does not exist"),
+    (["run", "{split}", "-o", "{tmp}"], "is a directory"),
+    (["plot", "{split}", "--kind", "ranges", "-o", "{tmp}/missing/fig.png"], "does not exist"),
+    (["plot", "{split}", "--kind", "ranges", "-o", "{tmp}/fig.jpg"], "unsupported output format"),
+    (["compare", "{split}", "{shape}", "--plot", "{tmp}/cmp.gif"], "unsupported output format"),
+    (["document", "{split}", "-o", "{tmp}/missing/doc.md"], "does not exist"),
+])
+def test_output_errors(tmp_path, capsys, argv, words):
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = [a.format(split=EXAMPLES / "split-the-unit.yaml", shape=EXAMPLES / "berlin-shape.yaml",
+                     tmp=out) for a in argv]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0], lines
+    assert "Traceback" not in captured.err
+    assert list(out.iterdir()) == []

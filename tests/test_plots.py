@@ -16,9 +16,9 @@ import time
 
 import numpy as np
 import pytest
+from helpers import no_deal_dict
 
 import negotiation as ng
-from helpers import no_deal_dict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FILES = sorted(glob.glob(os.path.join(ROOT, "scenarios", "*.yaml"))
@@ -95,7 +95,10 @@ def _draw(fig):
 
 
 def _texts_in_figure(fig):
-    return [t for t in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_window_extent"))
+    def is_text(a):
+        return hasattr(a, "get_text") and hasattr(a, "get_window_extent")
+
+    return [t for t in fig.findobj(is_text)
             if getattr(t, "get_text", lambda: "")()]
 
 
@@ -110,7 +113,7 @@ def _inside(fig, artist, renderer, tol=1.0) -> bool:
 @pytest.mark.parametrize("key", ALL, ids=IDS)
 def test_every_figure_renders(key, kind, tmp_path):
     from negotiation.plot import figure
-    from negotiation.plot.style import save
+    from negotiation.plot.save import save
 
     report = report_for(key)
     fig = figure(report, kind)
@@ -176,7 +179,7 @@ def test_utility_space_structure(key):
             if ln.get_gid() and ln.get_gid() != "frontier":
                 x, y = ln.get_xdata()[0], ln.get_ydata()[0]
                 assert x0 <= x <= x1 and y0 <= y <= y1, ln.get_gid()
-        labels = getattr(ax, "_negotiation_labels")
+        labels = ax._negotiation_labels
         joined = " ".join(t.get_text() for t in labels)
         assert "disagreement" in joined
         for key_ in report.proposals:
@@ -190,11 +193,11 @@ def test_utility_space_structure(key):
 
 def test_label_placement_avoids_overlaps_in_a_crowd():
     """Many labels on nearly the same spot: none overlaps another."""
-    from negotiation.plot import style as st
     from negotiation.plot.labels import overlapping_pairs, place_labels
+    from negotiation.plot.theme import house_style, new_figure
 
-    with st.house_style():
-        fig = st.new_figure(6, 4)
+    with house_style():
+        fig = new_figure(6, 4)
         ax = fig.add_subplot()
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
@@ -228,7 +231,7 @@ def test_ranges_acceptance_matches_utilities(key):
     from negotiation.plot.ranges import acceptance
 
     report = report_for(key)
-    where, base, acc = acceptance(report)
+    _, base, acc = acceptance(report)
     pb = report.problem
     names = pb.names
     for k, issue in enumerate(pb.space.issues):
@@ -253,7 +256,7 @@ def test_ranges_acceptance_matches_utilities(key):
                     ok = pb.utilities(c[None])[0, i] >= pb.d[i] - 1e-9
                     assert ok == (j in a.levels[n])
             if report.range.deal_possible:
-                assert int(round(a.base)) in a.overlap_levels
+                assert round(a.base) in a.overlap_levels
 
 
 @pytest.mark.parametrize("key", ALL, ids=IDS)
@@ -283,9 +286,8 @@ def test_ranges_structure(key):
 # ----------------------------------------------------------------------------- solutions
 @pytest.mark.parametrize("key", ALL, ids=IDS)
 def test_solutions_structure(key):
-    from negotiation.plot.solutions import plot_solutions
-
     from negotiation.plot.labels import overlapping_pairs
+    from negotiation.plot.solutions import plot_solutions
 
     report = report_for(key)
     fig = plot_solutions(report)
@@ -294,7 +296,7 @@ def test_solutions_structure(key):
     panels = [ax for ax in fig.axes if ax.get_visible() and ax.axison]
     assert [ax.get_title(loc="left") for ax in panels] == s.issue_names
     expected = [k for k, v in report.solutions.items() if v is not None] + list(report.proposals)
-    for ax, issue in zip(panels, s.issues):
+    for ax in panels:
         gids = [ln.get_gid().split(":", 1)[1] for ln in ax.get_lines()
                 if (ln.get_gid() or "").startswith(("solution:", "proposal:"))]
         assert gids == expected
@@ -307,16 +309,20 @@ def test_solutions_structure(key):
 
 # ----------------------------------------------------------------------------- compare
 def test_compare_figure(tmp_path):
-    from negotiation.plot.compare import common, figure_compare, plot_compare
+    from negotiation.compare import compare
+    from negotiation.plot.compare import plot_compare
+    from negotiation.plot.save import save
 
     reports = [report_for(f) for f in FILES if "/scenarios/" in f]
     if len(reports) < 2:
         reports = [report_for("no-deal"), report_for(FILES[0])]
     out = tmp_path / "compare.png"
-    fig = plot_compare(list(reversed(reports)), str(out))
+    fig = plot_compare(list(reversed(reports)), path=str(out))
+    save(fig, str(out))
     assert out.stat().st_size > 10_000
     renderer = _draw(fig)
-    parties, issues, _, _ = common(reports)
+    comp = compare(reports)
+    parties, issues = comp.parties, comp.issues
     panels = [ax for ax in fig.axes if ax.get_visible() and ax.axison]
     assert len(panels) == 1 + len(issues)
     # x positions in date order
@@ -327,7 +333,7 @@ def test_compare_figure(tmp_path):
     for t in fig.texts:
         assert _inside(fig, t, renderer)
     # a mismatched pair draws only what is common, and says what it left out
-    fig2 = figure_compare([report_for("no-deal"), report_for("many")])
+    fig2 = plot_compare([report_for("no-deal"), report_for("many")])
     texts = " ".join(t.get_text() for t in fig2.texts)
     assert "Not in every scenario" in texts and "land" in texts
     titles = [ax.get_title(loc="left") for ax in fig2.axes if ax.get_visible() and ax.axison]
@@ -336,7 +342,7 @@ def test_compare_figure(tmp_path):
 
 # ----------------------------------------------------------------------------- style and saving
 def test_party_colours_are_stable_and_distinct():
-    from negotiation.plot.style import OKABE_ITO, party_styles
+    from negotiation.plot.palette import OKABE_ITO, party_styles
 
     a = party_styles(["ukraine", "russia", "us", "eu"])
     b = party_styles(["eu", "us", "russia", "ukraine", "turkey"])
@@ -356,7 +362,7 @@ def test_party_colours_are_stable_and_distinct():
                                           (".pdf", b"%PDF")])
 def test_save_formats(tmp_path, suffix, magic):
     from negotiation.plot import figure
-    from negotiation.plot.style import save
+    from negotiation.plot.save import save
 
     fig = figure(report_for(FILES[-1]), "solutions")
     path = tmp_path / f"fig{suffix}"
@@ -366,7 +372,7 @@ def test_save_formats(tmp_path, suffix, magic):
 
 def test_png_resolution(tmp_path):
     from negotiation.plot import figure
-    from negotiation.plot.style import save
+    from negotiation.plot.save import save
 
     fig = figure(report_for(FILES[-1]), "ranges")
     path = tmp_path / "fig.png"
@@ -390,11 +396,13 @@ def test_cli_plot_writes_default_name(tmp_path):
     env = dict(os.environ)
     src = os.path.join(ROOT, "examples", "split-the-unit.yaml")
     r = subprocess.run([sys.executable, "-m", "negotiation", "plot", src, "--kind",
-                        "solutions"], cwd=tmp_path, capture_output=True, text=True, env=env)
+                        "solutions"], cwd=tmp_path, capture_output=True, text=True, env=env,
+                       check=False)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "split-the-unit-solutions.png").stat().st_size > 10_000
     r = subprocess.run([sys.executable, "-m", "negotiation", "plot", "missing.yaml", "--kind",
-                        "solutions"], cwd=tmp_path, capture_output=True, text=True, env=env)
+                        "solutions"], cwd=tmp_path, capture_output=True, text=True, env=env,
+                       check=False)
     assert r.returncode == 2
     assert "missing.yaml" in r.stderr
     assert not list(tmp_path.glob("missing-*"))
@@ -404,7 +412,86 @@ def test_import_stays_light():
     code = ("import sys, negotiation, negotiation.plot, negotiation.brief; "
             "print('matplotlib' in sys.modules)")
     t = time.time()
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "False"
     assert time.time() - t < 10
+
+
+# ----------------------------------------------------------------------------- a library
+def test_importing_changes_no_global_state():
+    """Importing the package and every plotting module leaves matplotlib's settings,
+    backend and the warning filters as they were."""
+    code = """
+import warnings, matplotlib
+before = (dict(matplotlib.rcParams), matplotlib.get_backend(), list(warnings.filters))
+import importlib, pkgutil, negotiation, negotiation.plot, negotiation.brief
+for m in pkgutil.iter_modules(negotiation.plot.__path__):
+    importlib.import_module("negotiation.plot." + m.name)
+for m in pkgutil.iter_modules(negotiation.brief.__path__):
+    importlib.import_module("negotiation.brief." + m.name)
+after = (dict(matplotlib.rcParams), matplotlib.get_backend(), list(warnings.filters))
+assert before[0] == after[0], [k for k in before[0] if before[0][k] != after[0].get(k)]
+assert before[1:] == after[1:], (before[1:], after[1:])
+print("ok")
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                       check=False)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def test_drawing_leaves_rc_params_alone():
+    """The house style applies inside the plot functions only."""
+    import matplotlib
+
+    from negotiation.plot import figure
+
+    before = dict(matplotlib.rcParams)
+    figure(report_for(FILES[-1]), "solutions")
+    assert dict(matplotlib.rcParams) == before
+
+
+@pytest.mark.parametrize("kind", KINDS + ("compare",))
+def test_plot_functions_draw_into_the_callers_figure(kind):
+    from matplotlib.figure import Figure
+
+    from negotiation.plot import figure
+    from negotiation.plot.compare import plot_compare
+
+    mine = Figure(figsize=(11, 9))
+    if kind == "compare":
+        out = plot_compare([report_for("no-deal"), report_for(FILES[-1])], fig=mine)
+    else:
+        out = figure(report_for(FILES[-1]), kind, fig=mine)
+    assert out is mine
+    assert tuple(mine.get_size_inches()) == (11, 9)
+    assert [ax for ax in mine.axes if ax.get_visible()]
+    with pytest.raises(ValueError, match="empty figure"):
+        figure(report_for(FILES[-1]), "ranges", fig=mine)
+
+
+def test_compact_solutions_figure_for_the_brief():
+    """frame=False: no title or source line, every package still marked."""
+    from negotiation.plot.solutions import plot_solutions
+
+    report = report_for(FILES[0])
+    fig = plot_solutions(report, frame=False)
+    assert not [t for t in fig.texts if t.get_text().startswith("Source:")]
+    width, _ = fig.get_size_inches()
+    assert width == pytest.approx(7.2)
+    gids = [ln.get_gid() for ln in fig.axes[0].get_lines() if ln.get_gid()]
+    assert len(gids) == len(report.packages())
+
+
+def test_party_colours_have_one_home():
+    """The Okabe-Ito hex codes appear in negotiation/plot/palette.py and nowhere else."""
+    hits = []
+    for folder, _, files in os.walk(os.path.join(ROOT, "negotiation")):
+        for name in files:
+            if name.endswith((".py", ".css", ".html", ".mplstyle")):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as fh:
+                    text = fh.read().upper()
+                if "0072B2" in text or "D55E00" in text:
+                    hits.append(os.path.relpath(path, ROOT))
+    assert hits == [os.path.join("negotiation", "plot", "palette.py")]

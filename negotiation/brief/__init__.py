@@ -1,45 +1,62 @@
-"""``negotiation brief FILE -o DIR``: a briefing as self-contained HTML and as A4 PDF.
+"""``negotiation brief``: a two-page briefing, with its annex, as HTML and A4 PDF.
 
-Writes ``DIR/<stem>.html`` (one file: figures inline as base64 PNG, a print
-stylesheet for A4) and ``DIR/<stem>.pdf`` (the same content, composed with
-matplotlib: no browser or system tool needed). Content, all generated from
-the analysis (:mod:`negotiation.brief.content`): the bottom line in three
-sentences, the key figures with the command that reproduces each, the
-solutions and proposals, caveats, method notes, and annexes with every
-parameter and its evidence and the sources.
+:func:`write_brief` writes four files, all or nothing: ``<name>.html`` and
+``<name>.pdf`` (the brief: bottom line, the solutions figure, the table of
+solutions and proposals, the assumptions that matter most, caveats and
+method), and ``<name>-annex.html`` and ``<name>-annex.pdf`` (every parameter
+with its evidence, and the sources), linked from the brief. The HTML files
+are self-contained (the figure inline as PNG, a print stylesheet for A4);
+the PDFs are composed with matplotlib alone. The figure is rendered once and
+its bytes go into both.
 
 Python use::
 
     import negotiation as ng
     from negotiation.brief import make_brief
     report = ng.analyse(ng.load_scenario("examples/berlin-shape.yaml"))
-    html_text, pdf_bytes, pages = make_brief(report)
+    brief = make_brief(report)
+    brief.html, brief.pdf, brief.pages        # and brief.annex_html, ...
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-from typing import TYPE_CHECKING
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..report import Report
 
-#: Resolution of the figures inside the brief; scaled to the A4 text width they print
-#: at about 240 dpi.
-FIGURE_DPI = 170
+__all__ = ["Brief", "brief_command", "brief_name", "make_brief", "write_brief"]
 
 
-def _figure_png(report: "Report"):
-    from ..plot import figure
-    from ..plot.style import figure_bytes
+@dataclass(frozen=True)
+class Brief:
+    """The four outputs of a brief, in memory."""
 
-    def render(kind: str):
-        fig = figure(report, kind, narrow=True)
-        w, h = fig.get_size_inches()
-        return figure_bytes(fig, "png", dpi=FIGURE_DPI), float(w), float(h)
+    name: str
+    html: str
+    pdf: bytes
+    pages: int
+    annex_html: str
+    annex_pdf: bytes
+    annex_pages: int
 
-    return render
+    def files(self, directory: str) -> dict[str, str | bytes]:
+        """``path: contents`` of the four files in ``directory``."""
+        base = os.path.join(directory, self.name)
+        return {f"{base}.html": self.html, f"{base}.pdf": self.pdf,
+                f"{base}-annex.html": self.annex_html, f"{base}-annex.pdf": self.annex_pdf}
+
+
+def brief_name(report: Report) -> str:
+    """The scenario file's stem, or (built in code) the title as a file name."""
+    s = report.scenario
+    if s.file:
+        return os.path.splitext(os.path.basename(s.file))[0]
+    return re.sub(r"[^A-Za-z0-9]+", "-", s.title).strip("-").lower() or "brief"
 
 
 def brief_command(file: str | None, output: str | None = None) -> str:
@@ -49,39 +66,42 @@ def brief_command(file: str | None, output: str | None = None) -> str:
     return cmd + (f" -o {shlex.quote(output)}" if output else "")
 
 
-def make_brief(report: "Report", output: str | None = None) -> tuple[str, bytes, int]:
-    """``(html, pdf bytes, number of PDF pages)`` of the brief of ``report``."""
+def make_brief(report: Report, *, name: str | None = None, output: str | None = None,
+               assumptions: Sequence[Any] | None = None) -> Brief:
+    """The brief and annex of ``report``, rendered to HTML and PDF.
+
+    ``assumptions``: the screened assumptions to show (default:
+    :func:`negotiation.sensitivity.top_assumptions` of the scenario, three);
+    ``output`` only goes into the reproduce command.
+    """
     from .. import __version__
-    from .content import build
+    from .annex import build_annex
+    from .caveats import top_assumptions
+    from .document import build_brief, render_figure
     from .html import render_html
     from .pdf import render_pdf
 
-    brief = build(report, _figure_png(report))
-    html_text = render_html(brief, brief_command(report.scenario.file, output), __version__)
-    pdf, pages = render_pdf(brief)
-    return html_text, pdf, pages
+    name = name or brief_name(report)
+    if assumptions is None:
+        assumptions = top_assumptions(report)
+    command = brief_command(report.scenario.file, output)
+    brief = build_brief(report, render_figure(report), assumptions, f"{name}-annex")
+    annex = build_annex(report, name)
+    pdf, pages = render_pdf(brief, link_suffix=".pdf")
+    annex_pdf, annex_pages = render_pdf(annex, link_suffix=".pdf")
+    return Brief(name, render_html(brief, command, __version__), pdf, pages,
+                 render_html(annex, command, __version__), annex_pdf, annex_pages)
 
 
-def run_brief(args: argparse.Namespace) -> int:
-    """Write ``<stem>.html`` and ``<stem>.pdf`` of ``args.file`` into ``args.output``."""
-    from ..analysis import analyse
-    from ..cli import InputError, write_atomic
-    from ..scenario import load_scenario
+def write_brief(report: Report, directory: str, *, name: str | None = None,
+                assumptions: Sequence[Any] | None = None) -> list[str]:
+    """Write the brief's four files into ``directory`` (created if needed), all or nothing.
 
-    out_dir = args.output or "brief"
-    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        raise InputError(f"{out_dir}: exists and is not a directory")
-    report = analyse(load_scenario(args.file))
-    html_text, pdf, _ = make_brief(report, args.output)
-    os.makedirs(out_dir, exist_ok=True)
-    stem = os.path.splitext(os.path.basename(args.file))[0]
-    html_path = os.path.join(out_dir, f"{stem}.html")
-    pdf_path = os.path.join(out_dir, f"{stem}.pdf")
-    write_atomic(html_path, html_text)
-    write_atomic(pdf_path, pdf)
-    print(f"wrote {html_path}")
-    print(f"wrote {pdf_path}")
-    return 0
+    Returns the paths written; raises :class:`negotiation.outputs.OutputError`
+    when they cannot be written (and then leaves none of them behind).
+    """
+    from ..outputs import check_output_dir, write_files
 
-
-__all__ = ["run_brief", "make_brief", "brief_command"]
+    check_output_dir(directory)
+    brief = make_brief(report, name=name, output=directory, assumptions=assumptions)
+    return write_files(brief.files(directory), make_dirs=True)

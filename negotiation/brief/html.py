@@ -1,4 +1,4 @@
-"""The brief as one self-contained HTML file (figures inline as base64 PNG)."""
+"""A brief or annex as one self-contained HTML file (the figure inline as base64 PNG)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import html
 import os
 from string import Template
 
-from .content import Brief, Bullets, Figure, Heading, PageBreak, Para, Table
+from ..plot.palette import css_variables
+from .blocks import Bullets, Document, Heading, Image, Para, Table
 
 HERE = os.path.dirname(__file__)
 
@@ -17,61 +18,60 @@ def _read(name: str) -> str:
         return fh.read()
 
 
-def _e(text: str) -> str:
+def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _classes(numeric: bool, flagged: bool) -> str:
+    names = (["num"] if numeric else []) + (["flag"] if flagged else [])
+    return f' class="{" ".join(names)}"' if names else ""
 
 
 def _table(t: Table) -> str:
     numeric = t.numeric or (False,) * len(t.headers)
+    marks = t.marks or ("",) * len(t.rows)
     out = ["<table>"]
     if t.caption:
         out.append(f"<caption>{_e(t.caption)}</caption>")
-    total = sum(t.widths) or 1.0
-    out.append("<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">'
-                                       for w in t.widths) + "</colgroup>")
-    num_cls = ' class="num"'
     out.append("<thead><tr>" + "".join(
-        f'<th{num_cls if n else ""} scope="col">{_e(h)}</th>'
+        f'<th{" class=num" if n else ""} scope="col">{_e(h)}</th>'
         for h, n in zip(t.headers, numeric)) + "</tr></thead>")
     out.append("<tbody>")
-    for row in t.rows:
-        cls = ""
-        if "confidence" in t.headers:
-            conf = row[t.headers.index("confidence")]
-            cls = ' class="assumption"' if conf.startswith("assumption") else \
-                ' class="missing"' if conf == "none" else ""
-        cells = []
-        for j, (c, n) in enumerate(zip(row, numeric)):
-            klass = "num" if n else ("conf" if t.headers[j] == "confidence" else "")
-            attr = f' class="{klass}"' if klass else ""
-            cells.append(f"<td{attr}>{_e(c)}</td>")
-        out.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
+    flag = t.flag_column % len(t.headers) if t.headers else 0
+    for row, mark in zip(t.rows, marks):
+        cls = f' class="{_e(mark)}"' if mark else ""
+        cells = "".join(
+            f'<td{_classes(n, j == flag and "flag" in mark.split())}>{_e(c)}</td>'
+            for j, (c, n) in enumerate(zip(row, numeric)))
+        out.append(f"<tr{cls}>{cells}</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
 
 
-def render_html(brief: Brief, command: str, version: str) -> str:
-    """The complete HTML document of ``brief``."""
-    parts = []
-    for b in brief.blocks:
-        if isinstance(b, Heading):
-            parts.append(f"<h{b.level}>{_e(b.text)}</h{b.level}>")
-        elif isinstance(b, Para):
-            parts.append(f'<p class="{b.style}">{_e(b.text)}</p>')
-        elif isinstance(b, Bullets):
-            parts.append("<ul>" + "".join(f"<li>{_e(i)}</li>" for i in b.items) + "</ul>")
-        elif isinstance(b, Figure):
-            data = base64.b64encode(b.png).decode("ascii")
-            parts.append(
-                f'<figure id="figure-{_e(b.kind)}">'
+def _block(b: object) -> str:
+    if isinstance(b, Heading):
+        return f"<h{b.level}>{_e(b.text)}</h{b.level}>"
+    if isinstance(b, Para):
+        link = f'<a href="{_e(b.link[1])}">{_e(b.link[0])}</a>' if b.link else ""
+        return f'<p class="{_e(b.style)}">{_e(b.text)}{link}</p>'
+    if isinstance(b, Bullets):
+        items = "".join(f"<li>{_e(i)}</li>" for i in b.items)
+        return f'<ul class="{_e(b.style)}">{items}</ul>'
+    if isinstance(b, Image):
+        data = base64.b64encode(b.png).decode("ascii")
+        return (f'<figure id="figure-{_e(b.kind)}">'
                 f'<img src="data:image/png;base64,{data}" alt="{_e(b.alt)}" '
                 f'width="{int(b.width * 96)}" height="{int(b.height * 96)}">'
                 f"<figcaption>{_e(b.caption)} Reproduce: <code>{_e(b.command)}</code>"
                 "</figcaption></figure>")
-        elif isinstance(b, Table):
-            parts.append(_table(b))
-        elif isinstance(b, PageBreak):
-            parts.append('<div class="page-break"></div>')
+    if isinstance(b, Table):
+        return _table(b)
+    raise TypeError(f"unknown block {type(b).__name__}")
+
+
+def render_html(doc: Document, command: str, version: str) -> str:
+    """The complete HTML document of ``doc``."""
     return Template(_read("brief.html")).substitute(
-        title=_e(brief.title), css=_read("brief.css"), body="\n".join(parts),
-        file=_e(brief.file), command=_e(command), version=_e(version))
+        title=_e(doc.title), meta=_e(doc.meta), css=css_variables() + "\n" + _read("brief.css"),
+        body="\n".join(_block(b) for b in doc.blocks), command=_e(command),
+        version=_e(version))

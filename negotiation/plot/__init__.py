@@ -2,12 +2,13 @@
 
 Every figure is built from an analysed :class:`~negotiation.report.Report`
 and returned as a :class:`matplotlib.figure.Figure` (Agg canvas, no pyplot,
-no display needed); :func:`negotiation.plot.style.save` writes it as PNG, SVG
-or PDF by the file's suffix::
+no display needed; pass ``fig=`` to draw into a figure of your own);
+:func:`negotiation.plot.save.save` writes it as PNG, SVG or PDF by the file's
+suffix::
 
     import negotiation as ng
     from negotiation.plot import figure
-    from negotiation.plot.style import save
+    from negotiation.plot.save import save
 
     report = ng.analyse(ng.load_scenario("examples/berlin-shape.yaml"))
     save(figure(report, "ranges"), "berlin-ranges.png")
@@ -23,8 +24,16 @@ Kinds (``negotiation plot FILE --kind KIND``):
 
 and, over several scenarios, :func:`negotiation.plot.compare.plot_compare`.
 
-matplotlib is imported only when a figure is made, so importing
-:mod:`negotiation` stays fast.
+The modules by concern: :mod:`~negotiation.plot.palette` (colours and party
+styles), :mod:`~negotiation.plot.theme` (the house style as a context),
+:mod:`~negotiation.plot.layout` (header, footer, panels, legend),
+:mod:`~negotiation.plot.captions` (titles, labels, source lines),
+:mod:`~negotiation.plot.text` (measuring and wrapping text),
+:mod:`~negotiation.plot.marks` and :mod:`~negotiation.plot.labels` (what to
+mark and non-overlapping labels), :mod:`~negotiation.plot.save` (bytes and
+files). matplotlib is imported only when a figure is made, and importing any
+of them changes no global state (the style is applied inside each plot
+function).
 """
 
 from __future__ import annotations
@@ -45,7 +54,7 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-def figure(report: "Report", kind: str, **kwargs: Any) -> "Figure":
+def figure(report: Report, kind: str, **kwargs: Any) -> Figure:
     """Build the figure ``kind`` (a key of :data:`KINDS`) for ``report``."""
     if kind not in KINDS:
         raise ValueError(f"unknown figure kind {kind!r}; choose one of {', '.join(KINDS)}")

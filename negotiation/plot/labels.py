@@ -14,12 +14,15 @@ renderer, after the layout has run, so what is checked is what is drawn.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.text import Annotation
+
+from .palette import FAINT, INK
 
 #: Directions tried, in order of preference (right, up-right, up, ...).
 DIRECTIONS = (0, 45, -45, 90, -90, 135, -135, 180, 22, -22, 158, -158, 68, -68, 112, -112)
@@ -35,12 +38,12 @@ class Box:
     x1: float
     y1: float
 
-    def overlap(self, other: "Box") -> float:
+    def overlap(self, other: Box) -> float:
         w = min(self.x1, other.x1) - max(self.x0, other.x0)
         h = min(self.y1, other.y1) - max(self.y0, other.y0)
         return w * h if w > 0 and h > 0 else 0.0
 
-    def outside(self, frame: "Box") -> float:
+    def outside(self, frame: Box) -> float:
         area = (self.x1 - self.x0) * (self.y1 - self.y0)
         return area - self.overlap(frame)
 
@@ -61,7 +64,7 @@ def _box_at(x: float, y: float, w: float, h: float, ha: str, va: str, pad: float
 def place_labels(ax: Axes, anchors: Sequence[tuple[float, float]], texts: Sequence[str], *,
                  marker_radius: float = 7.0, avoid: np.ndarray | None = None,
                  placed: list[Box] | None = None, fontsize: float = 9.5,
-                 color: str = "#222222", zorder: float = 6) -> list[Annotation]:
+                 color: str = INK, zorder: float = 6) -> list[Annotation]:
     """Annotate each anchor (data coordinates) with its text, without overlaps.
 
     ``marker_radius`` (points) is kept clear around every anchor; ``avoid``
@@ -70,7 +73,7 @@ def place_labels(ax: Axes, anchors: Sequence[tuple[float, float]], texts: Sequen
     already used in this axes (pass the same list to several calls).
     Call after the figure layout is final (``fig.canvas.draw()`` first).
     """
-    fig = ax.figure
+    fig: Any = ax.figure
     renderer = fig.canvas.get_renderer()
     px = fig.dpi / 72.0
     frame_bb = ax.get_window_extent(renderer)
@@ -84,7 +87,7 @@ def place_labels(ax: Axes, anchors: Sequence[tuple[float, float]], texts: Sequen
     boxes: list[Box] = placed if placed is not None else []
     out: list[Annotation] = []
     pad = 1.5 * px
-    for j, (text, (x, y)) in enumerate(zip(texts, pts)):
+    for text, (x, y) in zip(texts, pts):
         probe = ax.annotate(text, (0, 0), xycoords="axes pixels", fontsize=fontsize)
         bb = probe.get_window_extent(renderer)
         probe.remove()
@@ -107,17 +110,19 @@ def place_labels(ax: Axes, anchors: Sequence[tuple[float, float]], texts: Sequen
                 cost += radius * px * 2.0 + rank_a * 0.5
                 if best is None or cost < best[0]:
                     best = (cost, dx, dy, ha, va, box, radius)
+        assert best is not None
         _, dx, dy, ha, va, box, radius = best
         arrow = None
         if radius >= LEADER_FROM:
-            arrow = dict(arrowstyle="-", color="#777777", lw=0.7, shrinkA=1.5,
-                         shrinkB=marker_radius * 0.8)
-        ann = ax.annotate(text, ax.transData.inverted().transform((x, y)), xycoords="data",
+            arrow = {"arrowstyle": "-", "color": FAINT, "lw": 0.7, "shrinkA": 1.5,
+                     "shrinkB": marker_radius * 0.8}
+        xy = tuple(ax.transData.inverted().transform((x, y)))
+        ann = ax.annotate(text, xy, xycoords="data",
                           xytext=(dx / px, dy / px), textcoords="offset points", ha=ha, va=va,
                           fontsize=fontsize, color=color, zorder=zorder, arrowprops=arrow,
                           annotation_clip=False,
-                          bbox=dict(boxstyle="square,pad=0.12", fc="white", ec="none",
-                                    alpha=0.8))
+                          bbox={"boxstyle": "square,pad=0.12", "fc": "white", "ec": "none",
+                                "alpha": 0.8})
         ann.set_in_layout(False)
         boxes.append(box)
         out.append(ann)

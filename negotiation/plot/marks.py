@@ -1,4 +1,9 @@
-"""The outcomes every figure marks: solutions, proposals, the closest outcome."""
+"""The outcomes every figure marks: the packages the registered analyses point at.
+
+Solutions, proposals and (with no deal) the closest outcome come from
+:meth:`Report.packages`, with the marker each analysis registered, so a new
+analysis shows up in every figure without an edit here.
+"""
 
 from __future__ import annotations
 
@@ -7,101 +12,117 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..report import SOLUTION_LABELS
-from ..solve.cooperative import SOLUTIONS
-from .style import CLOSEST_STYLE, PROPOSAL_STYLE, SOLUTION_STYLE
+from ..formatting import issue_value
+from .palette import INK
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..registry import Package
     from ..report import Report
+
+#: The disagreement point (every party at its reservation value); not an analysis package.
+DISAGREEMENT_MARKER = ("X", 10)
 
 
 @dataclass(frozen=True)
 class Mark:
-    """One marked outcome."""
+    """One marked outcome: a package with its issue coordinates."""
 
-    key: str                         # solution key, proposal name or "closest"
-    label: str                       # text shown next to the marker
-    kind: str                        # "solution", "proposal" or "closest"
-    outcome: dict[str, float | str]
-    utilities: dict[str, float]
+    package: Package
     coords: np.ndarray               # (K,) issue coordinates
-    marker: str
-    size: float
-    acceptable: bool = True          # proposals: in the agreement set
-    accepted_by: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.package.key
+
+    @property
+    def label(self) -> str:
+        return self.package.label
+
+    @property
+    def kind(self) -> str:
+        return self.package.kind
+
+    @property
+    def utilities(self) -> Any:
+        return self.package.utilities
+
+    @property
+    def marker(self) -> str:
+        return self.package.marker.symbol
+
+    @property
+    def size(self) -> float:
+        return self.package.marker.size
+
+    @property
+    def filled(self) -> bool:
+        """Proposals a veto party rejects are drawn hollow, everything else filled."""
+        return self.package.kind != "proposal" or self.package.acceptable
+
+    def style(self) -> dict[str, Any]:
+        """Keyword arguments of ``ax.plot`` for this mark."""
+        hollow = self.kind == "proposal"
+        return {"marker": self.marker, "ms": self.size, "color": INK,
+                "mfc": INK if self.filled else "white", "mec": INK,
+                "mew": 1.4 if hollow else 0.6, "ls": "none"}
 
 
-def marks(report: "Report", *, proposals: bool = True, closest: bool = True) -> list[Mark]:
-    """Solutions (in :data:`SOLUTIONS` order), then proposals, then (no deal) the closest outcome."""
+def marks(report: Report) -> list[Mark]:
+    """Every package of the report (solutions, proposals, then the rest), with coordinates."""
     space = report.problem.space
-    out: list[Mark] = []
-    for key in SOLUTIONS:
-        sol = report.solutions.get(key)
-        if sol is None:
-            continue
-        st = SOLUTION_STYLE[key]
-        coords = sol.coords if sol.coords is not None else space.encode(sol.outcome)
-        out.append(Mark(key, SOLUTION_LABELS.get(key, key), "solution", dict(sol.outcome),
-                        dict(sol.utilities), np.asarray(coords, dtype=float), st["marker"],
-                        st["size"]))
-    if proposals:
-        for name, ev in report.proposals.items():
-            out.append(Mark(name, name, "proposal", dict(ev.point.outcome),
-                            dict(ev.point.utilities), space.encode(ev.point.outcome),
-                            PROPOSAL_STYLE["marker"], PROPOSAL_STYLE["size"],
-                            ev.in_agreement_set, tuple(ev.accepted_by)))
-    if closest and not report.range.deal_possible and report.range.closest is not None:
-        c = report.range.closest
-        out.append(Mark("closest", "closest outcome", "closest", dict(c.outcome),
-                        dict(c.utilities), space.encode(c.outcome), CLOSEST_STYLE["marker"],
-                        CLOSEST_STYLE["size"], False))
+    out = []
+    for p in report.packages():
+        coords = p.coords if p.coords is not None else space.encode(dict(p.outcome))
+        out.append(Mark(p, np.asarray(coords, dtype=float)))
     return out
 
 
-def base_point(report: "Report") -> tuple[str, np.ndarray] | None:
-    """Where the other issues are held: the Nash solution, else the closest outcome."""
-    nash = report.solutions.get("nash")
-    if nash is not None:
-        coords = nash.coords if nash.coords is not None else \
-            report.problem.space.encode(nash.outcome)
-        return "the Nash solution", np.asarray(coords, dtype=float)
-    for key in SOLUTIONS:
-        sol = report.solutions.get(key)
-        if sol is not None:
-            return f"the {SOLUTION_LABELS.get(key, key)} solution", \
-                report.problem.space.encode(sol.outcome)
-    c = report.range.closest
-    if c is not None:
-        return "the closest outcome (no deal is possible)", report.problem.space.encode(c.outcome)
+def base_point(report: Report) -> tuple[str, np.ndarray] | None:
+    """Where the other issues are held: the Nash solution, else the first solution, else the
+    closest outcome."""
+    mk = marks(report)
+    solutions = [m for m in mk if m.kind == "solution"]
+    nash = [m for m in solutions if m.key == "nash"]
+    if nash or solutions:
+        m = (nash or solutions)[0]
+        return f"the {m.label} solution", m.coords
+    closest = [m for m in mk if m.kind == "closest"]
+    if closest:
+        return "the closest outcome (no deal is possible)", closest[0].coords
     return None
 
 
-def outcome_text(report: "Report", outcome: dict[str, Any], skip: str | None = None) -> str:
+def outcome_text(report: Report, outcome: dict[str, Any], skip: str | None = None) -> str:
     parts = []
     for issue in report.scenario.issues:
         if issue.name == skip:
             continue
-        from .style import fmt_issue
-
         unit = f" {issue.unit}" if issue.unit and issue.continuous and len(issue.unit) <= 6 else ""
-        parts.append(f"{issue.name} {fmt_issue(issue, outcome[issue.name])}{unit}")
+        parts.append(f"{issue.name} {issue_value(issue, outcome[issue.name])}{unit}")
     return ", ".join(parts)
 
 
-def proposal_handles(mk: list[Mark]) -> list:
-    """Legend entries for accepted and rejected proposals and the closest outcome."""
+def package_handles(mk: list[Mark], solutions: bool = False) -> list:
+    """Legend entries for accepted and rejected proposals, the closest outcome and (with
+    ``solutions``) each solution's marker."""
     from matplotlib.lines import Line2D
 
-    from .style import INK
-
     handles = []
-    if any(m.kind == "proposal" and m.acceptable for m in mk):
+    if solutions:
+        seen = set()
+        for m in mk:
+            if m.kind == "solution" and m.key not in seen:
+                seen.add(m.key)
+                handles.append(Line2D([], [], ls="none", marker=m.marker, ms=m.size * 0.8,
+                                      color=INK, label=m.label))
+    if any(m.kind == "proposal" and m.filled for m in mk):
         handles.append(Line2D([], [], ls="none", marker="o", ms=7, color=INK,
                               label="proposal every veto party accepts"))
-    if any(m.kind == "proposal" and not m.acceptable for m in mk):
+    if any(m.kind == "proposal" and not m.filled for m in mk):
         handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=INK,
                               mew=1.4, label="proposal a veto party rejects"))
-    if any(m.kind == "closest" for m in mk):
-        handles.append(Line2D([], [], ls="none", marker=CLOSEST_STYLE["marker"], ms=8,
+    closest = [m for m in mk if m.kind == "closest"]
+    if closest:
+        handles.append(Line2D([], [], ls="none", marker=closest[0].marker, ms=8,
                               color=INK, label="closest outcome (no deal)"))
     return handles

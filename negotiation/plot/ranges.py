@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..solve.problem import AGREE_TOL
+from . import palette as pal
+from .captions import issue_label, source_line, subtitle
+from .layout import decorate, header_height, legend_in, legend_rows, level_ticks, panels
 from .marks import base_point, outcome_text
+from .text import text_width
+from .theme import house_style, prepare
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -72,7 +77,7 @@ def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]]):
     return out
 
 
-def acceptance(report: "Report") -> tuple[str, np.ndarray, dict[str, IssueAcceptance]] | None:
+def acceptance(report: Report) -> tuple[str, np.ndarray, dict[str, IssueAcceptance]] | None:
     """Per issue, each party's acceptable values with the other issues at the base point.
 
     Returns ``(base description, base coordinates, {issue: IssueAcceptance})``,
@@ -88,7 +93,7 @@ def acceptance(report: "Report") -> tuple[str, np.ndarray, dict[str, IssueAccept
     veto = pb.veto
     out: dict[str, IssueAcceptance] = {}
     for k, issue in enumerate(pb.space.issues):
-        if issue.continuous:
+        if issue.range is not None:
             lo, hi = issue.range
             x = np.linspace(lo, hi, SWEEP)
             coords = np.repeat(base[None, :], len(x), axis=0)
@@ -96,7 +101,7 @@ def acceptance(report: "Report") -> tuple[str, np.ndarray, dict[str, IssueAccept
             U = pb.utilities(coords)
             parties = {}
             for i, n in enumerate(names):
-                def accepts(v: float, i=i) -> bool:
+                def accepts(v: float, i: int = i, k: int = k) -> bool:
                     c = base.copy()
                     c[k] = v
                     return bool(pb.utilities(c[None])[0, i] >= d[i] - AGREE_TOL)
@@ -118,7 +123,7 @@ def acceptance(report: "Report") -> tuple[str, np.ndarray, dict[str, IssueAccept
             out[issue.name] = IssueAcceptance(issue.name, True, float(base[k]), parties, {},
                                               overlap, [])
         else:
-            L = len(issue.levels)
+            L = len(issue.levels or ())
             coords = np.repeat(base[None, :], L, axis=0)
             coords[:, k] = np.arange(L)
             U = pb.utilities(coords)
@@ -131,25 +136,25 @@ def acceptance(report: "Report") -> tuple[str, np.ndarray, dict[str, IssueAccept
     return where, base, out
 
 
-def plot_ranges(report: "Report", *, narrow: bool = False) -> "Figure":
+def plot_ranges(report: Report, *, narrow: bool = False,
+                fig: Figure | None = None) -> Figure:
     """The ranges figure of ``report`` (see the module docstring).
 
     ``narrow=True`` draws it for an A4 page (one column of panels up to
-    four issues, and a narrower figure).
+    four issues, and a narrower figure). With ``fig`` (an empty figure) it is
+    drawn there, at that figure's size.
     """
-    from . import style as st
-
-    with st.house_style():
-        return _draw(report, st, narrow)
+    with house_style():
+        return _draw(report, narrow, fig)
 
 
-def _draw(report: "Report", st, narrow: bool = False) -> "Figure":
+def _draw(report: Report, narrow: bool, fig: Figure | None) -> Figure:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     s, pb = report.scenario, report.problem
     names = pb.names
-    styles = st.party_styles(names)
+    styles = pal.party_styles(names)
     res = acceptance(report)
     if res is None:  # pragma: no cover - only when no solver could produce any point
         from ..errors import ScenarioError
@@ -169,54 +174,55 @@ def _draw(report: "Report", st, narrow: bool = False) -> "Figure":
     title = "What each party accepts, issue by issue" if deal else \
         "What each party accepts: no common ground on every issue at once"
     base_out = pb.space.decode(base)
-    sub = [st.subtitle(s),
-           f"Each issue swept alone, the others held at {where}: "
-           f"{outcome_text(report, base_out)}. A party accepts a value if it gets at least "
-           "its reservation value."]
-    footer = st.source_line(s, "ranges")
-    handles = [Patch(fc=st.HIGHLIGHT, ec="#8C7A1E", lw=1.2,
+    explain = (f"Each issue swept alone, the others held at {where}: "
+               f"{outcome_text(report, base_out)}. A party accepts a value if it gets at least "
+               "its reservation value.")
+    sub = [subtitle(s), explain]
+    footer = source_line(s, "ranges")
+    handles = [Patch(fc=pal.HIGHLIGHT, ec=pal.HIGHLIGHT_EDGE, lw=1.2,
                      label="bargaining range (every veto party accepts, others held)"),
-               Patch(fc=st.RANGE_BAR, ec="none",
+               Patch(fc=pal.RANGE_BAR, ec="none",
                      label="range over the whole agreement set (others free)"),
-               Line2D([], [], color=st.INK, ls=":", lw=1.2, marker="*", ms=11,
+               Line2D([], [], color=pal.INK, ls=":", lw=1.2, marker="*", ms=11,
                       label=f"value at {where.replace(' (no deal is possible)', '')}")]
     handles += [Patch(fc=styles[n].color, ec="none", label=n) for n in names]
     if any(not p.veto for p in s.parties):
-        handles.append(Patch(fc="white", ec="#555555", hatch="////", label="party without veto"))
+        handles.append(Patch(fc="white", ec=pal.MUTED, hatch="////", label="party without veto"))
     ncol = 2 if narrow else 3 if ncols == 1 else 4
-    leg_lines = st.legend_rows(len(handles), ncol)
-    head = st.header_height(title, sub, footer, width)
+    leg_lines = legend_rows(len(handles), ncol)
+    head = header_height(title, sub, footer, width)
     height = head + nrows * panel_h + leg_lines * 0.26 + 0.5
-    fig = st.new_figure(width, height)
-    body = st.decorate(fig, title, sub, footer)
-    grid, lax = st.panels(fig, nrows, ncols, body, leg_lines)
-    st.legend_in(lax, handles, ncol)
+    fig = prepare(fig, width, height)
+    body = decorate(fig, title, sub, footer)
+    grid, lax = panels(fig, nrows, ncols, body, leg_lines)
+    legend_in(lax, handles, ncol)
     axes = grid.ravel()
     for ax in axes[K:]:
         ax.set_visible(False)
 
     y_of = {r: R - 1 - j for j, r in enumerate(rows)}  # top row first
-    row_w = max(st.text_width(r, 10, "bold") for r in rows) / 72 + 0.35
+    row_w = max(text_width(r, 10, "bold") for r in rows) / 72 + 0.35
     panel_w = (width - 0.3) / ncols - row_w - 0.15
-    for ax, (k, issue) in zip(axes, enumerate(issues)):
+    for ax, issue in zip(axes, issues):
         a = acc[issue.name]
         ir = report.range.issues.get(issue.name) if deal else None
-        if a.continuous:
+        levels = issue.levels or ()
+        if a.continuous and issue.range is not None:
             lo, hi = issue.range
             span = hi - lo
             for olo, ohi in a.overlap:
-                ax.axvspan(olo, max(ohi, olo + span * 0.002), color=st.HIGHLIGHT, zorder=0,
+                ax.axvspan(olo, max(ohi, olo + span * 0.002), color=pal.HIGHLIGHT, zorder=0,
                            lw=0)
             yb = y_of["bargaining range"]
-            if ir is not None and ir.min is not None:
+            if ir is not None and ir.min is not None and ir.max is not None:
                 ax.broken_barh([(ir.min, max(ir.max - ir.min, span * 0.004))], (yb - 0.16, 0.32),
-                               color=st.RANGE_BAR, zorder=2)
+                               color=pal.RANGE_BAR, zorder=2)
             elif not a.overlap:
                 ax.text(lo + span / 2, yb, "none", ha="center", va="center", fontsize=9,
-                        color=st.MUTED)
+                        color=pal.MUTED)
             for olo, ohi in a.overlap:
                 ax.broken_barh([(olo, max(ohi - olo, span * 0.004))], (yb - 0.34, 0.68),
-                               facecolor="none", edgecolor="#8C7A1E", lw=1.2, zorder=3)
+                               facecolor="none", edgecolor=pal.HIGHLIGHT_EDGE, lw=1.2, zorder=3)
             for n, p in zip(names, s.parties):
                 y = y_of[n if p.veto else f"{n} (no veto)"]
                 segs = [(x0, max(x1 - x0, span * 0.004)) for x0, x1 in a.parties[n]]
@@ -227,24 +233,24 @@ def _draw(report: "Report", st, narrow: bool = False) -> "Figure":
                                    alpha=1.0, gid=f"accept:{n}")
                 else:
                     ax.text(lo + span / 2, y, "accepts no value here", ha="center",
-                            va="center", fontsize=9, color=st.MUTED)
+                            va="center", fontsize=9, color=pal.MUTED)
             ax.set_xlim(lo - 0.02 * span, hi + 0.02 * span)
-            ax.axvline(a.base, color=st.INK, ls=":", lw=1.2, zorder=4)
-            ax.plot(a.base, R - 0.35, marker="*", ms=11, color=st.INK, clip_on=False, zorder=5)
+            ax.axvline(a.base, color=pal.INK, ls=":", lw=1.2, zorder=4)
+            ax.plot(a.base, R - 0.35, marker="*", ms=11, color=pal.INK, clip_on=False, zorder=5)
         else:
-            L = len(issue.levels)
+            L = len(levels)
             in_range = set(ir.levels) if ir is not None and ir.levels is not None else set()
             for j in a.overlap_levels:
-                ax.axvspan(j - 0.5, j + 0.5, color=st.HIGHLIGHT, zorder=0, lw=0)
+                ax.axvspan(j - 0.5, j + 0.5, color=pal.HIGHLIGHT, zorder=0, lw=0)
             yb = y_of["bargaining range"]
             if not in_range and not a.overlap_levels:
                 ax.text((L - 1) / 2, yb, "none", ha="center", va="center", fontsize=9,
-                        color=st.MUTED)
-            for j, level in enumerate(issue.levels):
+                        color=pal.MUTED)
+            for j, level in enumerate(levels):
                 if level in in_range:
-                    ax.add_patch(_cell(j, yb, st.RANGE_BAR, None, "none", small=True))
+                    ax.add_patch(_cell(j, yb, pal.RANGE_BAR, None, "none", small=True))
                 if j in a.overlap_levels:
-                    ax.add_patch(_cell(j, yb, "none", None, "#8C7A1E"))
+                    ax.add_patch(_cell(j, yb, "none", None, pal.HIGHLIGHT_EDGE))
             for n, p in zip(names, s.parties):
                 y = y_of[n if p.veto else f"{n} (no veto)"]
                 col = styles[n].color
@@ -255,15 +261,15 @@ def _draw(report: "Report", st, narrow: bool = False) -> "Figure":
                     else:
                         ax.add_patch(_cell(j, y, "white", None, "#BBBBBB", dashed=True))
             ax.set_xlim(-0.5, L - 0.5)
-            st.level_ticks(ax, issue.levels, panel_w)
+            level_ticks(ax, levels, panel_w)
             ax.grid(False, axis="x")
-            ax.axvline(a.base, color=st.INK, ls=":", lw=1.2, zorder=4)
-            ax.plot(a.base, R - 0.35, marker="*", ms=11, color=st.INK, clip_on=False, zorder=5)
+            ax.axvline(a.base, color=pal.INK, ls=":", lw=1.2, zorder=4)
+            ax.plot(a.base, R - 0.35, marker="*", ms=11, color=pal.INK, clip_on=False, zorder=5)
         ax.set_ylim(-0.6, R - 0.4)
         ax.set_yticks([y_of[r] for r in rows], rows)
         ax.grid(False, axis="y")
         ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(st.issue_label(issue, panel_w - 0.1))
+        ax.set_xlabel(issue_label(issue, panel_w - 0.1))
         ax.set_title(issue.name, fontsize=12)
         for lab, r in zip(ax.get_yticklabels(), rows):
             if r == "bargaining range":
@@ -274,6 +280,6 @@ def _draw(report: "Report", st, narrow: bool = False) -> "Figure":
 def _cell(j: float, y: float, face, hatch, edge, dashed: bool = False, small: bool = False):
     from matplotlib.patches import Rectangle
 
-    w, h = (0.7, 0.32) if small else (0.8, 0.6) if not dashed else (0.8, 0.6)
+    w, h = (0.7, 0.32) if small else (0.8, 0.6)
     return Rectangle((j - w / 2, y - h / 2), w, h, facecolor=face, edgecolor=edge, hatch=hatch,
                      lw=1.0 if not dashed else 0.8, ls="--" if dashed else "-", zorder=3)

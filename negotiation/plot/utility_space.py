@@ -27,9 +27,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.lines import Line2D
 
-from . import style as st
+from . import palette as pal
+from .captions import source_line, subtitle, utility_label
 from .labels import group_close, place_labels
-from .marks import marks, proposal_handles
+from .layout import decorate, legend_in, legend_rows, panels
+from .marks import DISAGREEMENT_MARKER, marks, package_handles
+from .theme import freeze_layout, house_style, prepare
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -39,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_POINTS = 20_000
 
 
-def party_pairs(report: "Report", max_panels: int = 6) -> tuple[list[tuple[int, int]], int]:
+def party_pairs(report: Report, max_panels: int = 6) -> tuple[list[tuple[int, int]], int]:
     """Pairs of party indices to draw (veto pairs first) and how many were left out."""
     veto = [i for i, p in enumerate(report.scenario.parties) if p.veto]
     other = [i for i, p in enumerate(report.scenario.parties) if not p.veto]
@@ -73,20 +76,23 @@ def _grid_shape(n: int, narrow: bool = False) -> tuple[int, int]:
     return math.ceil(n / 3), 3
 
 
-def plot_utility_space(report: "Report", *, max_panels: int = 6,
-                       max_points: int = MAX_POINTS, narrow: bool = False) -> "Figure":
+def plot_utility_space(report: Report, *, max_panels: int = 6,
+                       max_points: int = MAX_POINTS, narrow: bool = False,
+                       fig: Figure | None = None) -> Figure:
     """The utility-space figure of ``report`` (see the module docstring).
 
     ``narrow=True`` lays the panels out at most two abreast (for A4 print).
+    With ``fig`` (an empty figure) it is drawn there, at that figure's size.
     """
-    with st.house_style():
-        return _draw(report, max_panels, max_points, narrow)
+    with house_style():
+        return _draw(report, max_panels, max_points, narrow, fig)
 
 
-def _draw(report: "Report", max_panels: int, max_points: int, narrow: bool) -> "Figure":
+def _draw(report: Report, max_panels: int, max_points: int, narrow: bool,
+          fig: Figure | None) -> Figure:
     s, pb = report.scenario, report.problem
     names = pb.names
-    styles = st.party_styles(names)
+    styles = pal.party_styles(names)
     pairs, left_out = party_pairs(report, max_panels)
     nrows, ncols = _grid_shape(len(pairs), narrow)
     U, d = pb.U, pb.d
@@ -100,7 +106,7 @@ def _draw(report: "Report", max_panels: int, max_points: int, narrow: bool) -> "
     ncol = min(len(handles), 3 if (len(pairs) == 1 or narrow) else 4)
     title = "Utility space: the agreement set and the Pareto frontier" if deal else \
         "Utility space: no outcome satisfies every veto party"
-    sub = [st.subtitle(s)]
+    sub = [subtitle(s)]
     if len(agree_idx):
         expl = ("Each dot is one outcome of the analysis grid; purple: acceptable to every "
                 f"veto party ({', '.join(veto_names)}).")
@@ -112,17 +118,17 @@ def _draw(report: "Report", max_panels: int, max_points: int, narrow: bool) -> "
         expl += f" ({left_out} more pairs not shown)." if left_out else "."
     sub.append(expl)
     if len(pairs) == 1:
-        fig = st.new_figure(9.0 if narrow else 10.0, 8.0)
+        fig = prepare(fig, 9.0 if narrow else 10.0, 8.0)
     else:
-        fig = st.new_figure(4.2 * ncols + 1.0, 4.0 * nrows + 3.0)
-    body = st.decorate(fig, title, sub, st.source_line(s, "utility-space"))
-    grid, lax = st.panels(fig, nrows, ncols, body, st.legend_rows(len(handles), ncol))
+        fig = prepare(fig, 4.2 * ncols + 1.0, 4.0 * nrows + 3.0)
+    body = decorate(fig, title, sub, source_line(s, "utility-space"))
+    grid, lax = panels(fig, nrows, ncols, body, legend_rows(len(handles), ncol))
     axes = grid.ravel()
     for ax in axes[len(pairs):]:
         ax.set_visible(False)
-    st.legend_in(lax, handles, ncol)
+    legend_in(lax, handles, ncol)
 
-    panels = []
+    drawn = []
     for ax, (a, b) in zip(axes, pairs):
         single = a == b
         dpt = (float(d[a]), 0.0 if single else float(d[b]))
@@ -139,39 +145,39 @@ def _draw(report: "Report", max_panels: int, max_points: int, narrow: bool) -> "
             lims[1] = (-0.5, 0.5)
         ax.set_xlim(*lims[0])
         ax.set_ylim(*lims[1])
-        Y = (lambda idx: np.zeros(len(idx))) if single else (lambda idx: U[idx, b])
-        _cloud(ax, U[other_idx, a], Y(other_idx), st.CLOUD, lims, max_points, 1, 4)
-        _cloud(ax, U[agree_idx, a], Y(agree_idx), st.AGREEMENT, lims, max_points, 2, 5)
+        def Y(idx: np.ndarray, b: int = b, single: bool = single) -> np.ndarray:
+            return np.zeros(len(idx)) if single else U[idx, b]
+
+        _cloud(ax, U[other_idx, a], Y(other_idx), pal.CLOUD, lims, max_points, 1, 4)
+        _cloud(ax, U[agree_idx, a], Y(agree_idx), pal.AGREEMENT, lims, max_points, 2, 5)
         front = np.empty((0, 2))
         if not single and len(agree_idx):
             if len(names) == 2 and report.pareto.size:
                 front = pairwise_frontier(report.pareto.utilities[:, [a, b]])
             else:
                 front = pairwise_frontier(U[agree_idx][:, [a, b]])
-            ax.plot(front[:, 0], front[:, 1], color=st.FRONTIER, lw=2.0, zorder=3,
+            ax.plot(front[:, 0], front[:, 1], color=pal.FRONTIER, lw=2.0, zorder=3,
                     solid_capstyle="round", gid="frontier")
         ax.axvline(d[a], color=styles[names[a]].color, ls="--", lw=1.3, zorder=2.5)
         if not single:
             ax.axhline(d[b], color=styles[names[b]].color, ls="--", lw=1.3, zorder=2.5)
-        ax.plot(*dpt, marker=st.DISAGREEMENT_STYLE["marker"], ms=st.DISAGREEMENT_STYLE["size"],
-                color=st.INK, mec="white", mew=0.8, ls="none", zorder=5, gid="disagreement")
+        ax.plot(*dpt, marker=DISAGREEMENT_MARKER[0], ms=DISAGREEMENT_MARKER[1],
+                color=pal.INK, mec="white", mew=0.8, ls="none", zorder=5, gid="disagreement")
         for m, (x, y) in zip(mk, pts):
-            face = st.INK if (m.kind != "proposal" or m.acceptable) else "white"
-            ax.plot(x, y, marker=m.marker, ms=m.size, color=st.INK, mfc=face, mec=st.INK,
-                    mew=1.4 if m.kind == "proposal" else 0.6, ls="none",
-                    zorder=5.5 if m.kind == "solution" else 5, gid=f"{m.kind}:{m.key}")
-        ax.set_xlabel(st.utility_label(names[a]))
+            ax.plot(x, y, **m.style(), zorder=5.5 if m.kind == "solution" else 5,
+                    gid=f"{m.kind}:{m.key}")
+        ax.set_xlabel(utility_label(names[a]))
         if single:
             ax.set_yticks([])
         else:
-            ax.set_ylabel(st.utility_label(names[b]))
+            ax.set_ylabel(utility_label(names[b]))
             if len(pairs) > 1:
                 ax.set_title(f"{names[a]} and {names[b]}", fontsize=11.5)
-        panels.append((ax, pts, dpt, front))
+        drawn.append((ax, pts, dpt, front))
 
     # labels go last, on the final layout
     fig.canvas.draw()
-    for ax, pts, dpt, front in panels:
+    for ax, pts, dpt, front in drawn:
         anchors = list(pts) + [dpt]
         texts = [m.label for m in mk] + ["disagreement"]
         groups = group_close(np.array(anchors), ax)
@@ -180,7 +186,7 @@ def _draw(report: "Report", max_panels: int, max_points: int, narrow: bool) -> "
         avoid = front[:: max(1, len(front) // 300)] if len(front) else None
         ax._negotiation_labels = place_labels(  # type: ignore[attr-defined]
             ax, g_anchors, g_texts, avoid=avoid)
-    _freeze_layout(fig)
+    freeze_layout(fig)
     return fig
 
 
@@ -215,26 +221,18 @@ def _cloud(ax, x: np.ndarray, y: np.ndarray, color: str, lims, max_points: int, 
 
 
 def _legend_handles(names, styles, pairs, mk, any_agreement: bool) -> list:
-    handles = [Line2D([], [], ls="none", marker="s", ms=6, color=st.CLOUD,
+    handles = [Line2D([], [], ls="none", marker="s", ms=6, color=pal.CLOUD,
                       label="grid outcome")]
     if any_agreement:
-        handles.append(Line2D([], [], ls="none", marker="s", ms=6, color=st.AGREEMENT,
+        handles.append(Line2D([], [], ls="none", marker="s", ms=6, color=pal.AGREEMENT,
                               label="acceptable to every veto party"))
     if any_agreement and any(a != b for a, b in pairs):
-        handles.append(Line2D([], [], color=st.FRONTIER, lw=2, label="Pareto frontier"))
-    handles.append(Line2D([], [], ls="none", marker="X", ms=8, color=st.INK,
+        handles.append(Line2D([], [], color=pal.FRONTIER, lw=2, label="Pareto frontier"))
+    handles.append(Line2D([], [], ls="none", marker="X", ms=8, color=pal.INK,
                           label="disagreement point"))
     for n in names:
         if any(n in (names[a], names[b]) for a, b in pairs):
             handles.append(Line2D([], [], color=styles[n].color, ls="--", lw=1.3,
                                   label=f"reservation value of {n}"))
-    handles += proposal_handles(mk)
+    handles += package_handles(mk)
     return handles
-
-
-def _freeze_layout(fig: "Figure") -> None:
-    """Keep the layout labels were placed on (saving must not move the axes)."""
-    try:
-        fig.set_layout_engine("none")
-    except (RuntimeError, ValueError):  # pragma: no cover - older matplotlib
-        pass

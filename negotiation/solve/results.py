@@ -13,6 +13,17 @@ def _num(x: float) -> float:
     return float(f"{float(x):.12g}")
 
 
+def _value(x: float) -> float:
+    """An issue value for JSON, unrounded: issue ranges can sit anywhere on the real line
+    (near 1e12 a 12-digit rounding would move range ends past each other)."""
+    return float(x)
+
+
+def _finite(x: float | None) -> float | None:
+    """An unrounded finite float, or ``None`` (JSON null) for nan/inf."""
+    return float(x) if x is not None and np.isfinite(x) else None
+
+
 def _opt(x: float | None) -> float | None:
     """A finite float for JSON, or ``None`` (JSON null) for nan/inf."""
     return _num(x) if x is not None and np.isfinite(x) else None
@@ -26,7 +37,7 @@ class Point:
     utilities: dict[str, float]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"outcome": {k: (v if isinstance(v, str) else _num(v))
+        return {"outcome": {k: (v if isinstance(v, str) else _value(v))
                             for k, v in self.outcome.items()},
                 "utilities": {k: _num(v) for k, v in self.utilities.items()}}
 
@@ -93,7 +104,7 @@ class IssueRange:
     def to_dict(self) -> dict[str, Any]:
         if self.levels is not None:
             return {"levels": list(self.levels), "certified": self.certified}
-        return {"min": _opt(self.min), "max": _opt(self.max), "certified": self.certified,
+        return {"min": _finite(self.min), "max": _finite(self.max), "certified": self.certified,
                 "gap": _opt(self.gap)}
 
 
