@@ -198,8 +198,10 @@ def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool =
         bounds.append(res.bound)
         certs.append(res.certified)
         if res.coords is None:
-            if res.bound == -np.inf and crit.kind == "nash":
-                continue          # no outcome gives every player a gain: the stage is void
+            if crit.kind == "nash" and (res.bound == -np.inf or n_stage > 0 or point is not None):
+                # no outcome gives every player a gain (proven, or none found among the
+                # tied outcomes of a tie-break): the stage is void, the point stays
+                continue
             # proven infeasible, or (rarely) nothing feasible found within the budget
             return None
         point = res.coords
