@@ -139,16 +139,32 @@ def solutions_text(report: Report) -> list[str]:
         if sol is None:
             rows.append([a.label] + ["-"] * (len(s.issues) + len(s.parties)))
             continue
-        mark = "" if getattr(sol, "exact", True) else " *"
+        mark = "" if getattr(sol, "certified", True) else " *"
         rows.append([a.label + mark] + [value(sol.outcome[i.name]) for i in s.issues]
                     + [value(sol.utilities[n]) for n in s.party_names])
     out.append(text_table(["solution"] + s.issue_names + [f"u({n})" for n in s.party_names],
                           rows))
-    if any(sol is not None and not getattr(sol, "exact", True)
-           for sol in report.solutions.values()):
-        out.append("  * grid-accurate only: no refined point was at least as good as the "
-                   "best grid point")
+    out += certificate_lines(report)
     return out + [""]
+
+
+def certificate_lines(report: Report) -> list[str]:
+    """One line saying whether the solutions are certified optima, or each one's gap."""
+    sols = {k: v for k, v in report.solutions.items() if v is not None}
+    if not sols:
+        return []
+    if all(getattr(v, "certified", False) for v in sols.values()):
+        return ["  certified optimum: each solution is the global optimum of its criterion over "
+                "the continuous agreement set (proven bound, gap <= 1e-9)"]
+    if all(getattr(v, "precision", "exact") == "grid" for v in sols.values()):
+        return ["  * best grid outcomes (precision 'grid'): not certified"]
+    out = []
+    for key, sol in sols.items():
+        if not getattr(sol, "certified", False):
+            gap = getattr(sol, "gap", float("nan"))
+            out.append(f"  * {key}: not certified; the true optimum of its criterion is at most "
+                       f"{gap:.2g} better (search budget reached)")
+    return out
 
 
 def format_report(report: Report) -> str:
