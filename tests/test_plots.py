@@ -470,6 +470,27 @@ def test_plot_functions_draw_into_the_callers_figure(kind):
         figure(report_for(FILES[-1]), "ranges", fig=mine)
 
 
+def test_utility_space_draws_one_panel_into_the_callers_axes():
+    """ax=: one pair of parties in the caller's own axes, next to the caller's other axes."""
+    from matplotlib.figure import Figure
+
+    from negotiation.plot import figure
+
+    report = report_for(FILES[-1])
+    mine = Figure(figsize=(10, 4))
+    left, right = mine.subplots(1, 2)
+    right.plot([0, 1], [0, 1])
+    out = figure(report, "utility-space", ax=left, pair=("ukraine", "russia"))
+    assert out is mine and len(mine.axes) == 2
+    gids = {line.get_gid() for line in left.lines}
+    assert "disagreement" in gids and "solution:nash" in gids
+    assert left.get_xlabel().startswith("utility of ukraine")
+    assert left.get_ylabel().startswith("utility of russia")
+    assert len(right.lines) == 1                    # the caller's other axes untouched
+    with pytest.raises(ValueError, match="unknown party"):
+        figure(report, "utility-space", ax=right, pair=("ukraine", "atlantis"))
+
+
 def test_compact_solutions_figure_for_the_brief():
     """frame=False: no title or source line, every package still marked."""
     from negotiation.plot.solutions import plot_solutions

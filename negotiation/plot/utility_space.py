@@ -35,6 +35,7 @@ from .marks import DISAGREEMENT_MARKER, marks, package_handles
 from .theme import freeze_layout, house_style, prepare
 
 if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from ..report import Report
@@ -78,14 +79,46 @@ def _grid_shape(n: int, narrow: bool = False) -> tuple[int, int]:
 
 def plot_utility_space(report: Report, *, max_panels: int = 6,
                        max_points: int = MAX_POINTS, narrow: bool = False,
-                       fig: Figure | None = None) -> Figure:
+                       fig: Figure | None = None, ax: Axes | None = None,
+                       pair: tuple[str, str] | None = None) -> Figure:
     """The utility-space figure of ``report`` (see the module docstring).
 
     ``narrow=True`` lays the panels out at most two abreast (for A4 print).
     With ``fig`` (an empty figure) it is drawn there, at that figure's size.
+    With ``ax`` (any axes of the caller's) one panel is drawn into it: the
+    parties of ``pair`` (default: the first pair the full figure shows), with
+    the axes' own legend; the caller's figure is returned.
     """
     with house_style():
+        if ax is not None:
+            return _draw_into(report, ax, pair, max_points)
         return _draw(report, max_panels, max_points, narrow, fig)
+
+
+def _draw_into(report: Report, ax: Axes, pair: tuple[str, str] | None,
+               max_points: int) -> Figure:
+    names = report.problem.names
+    if pair is None:
+        a, b = party_pairs(report, 1)[0][0]
+    else:
+        unknown = [n for n in pair if n not in names]
+        if unknown:
+            raise ValueError(f"unknown part{'y' if len(unknown) == 1 else 'ies'} "
+                             f"{', '.join(map(repr, unknown))}; parties: {', '.join(names)}")
+        a, b = names.index(pair[0]), names.index(pair[1])
+    mk = marks(report)
+    pts, dpt, front = _panel(ax, report, a, b, mk, max_points, titled=False)
+    any_agreement = bool(report.problem.agreement.any())
+    handles = _legend_handles(names, pal.party_styles(names), [(a, b)], mk, any_agreement)
+    ax.legend(handles=handles, fontsize=7, loc="best", frameon=True, framealpha=0.9)
+    fig = ax.figure
+    if not hasattr(fig.canvas, "get_renderer"):     # a bare Figure: give it an Agg canvas
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    _label(ax, mk, pts, dpt, front)
+    return fig  # type: ignore[return-value]
 
 
 def _draw(report: Report, max_panels: int, max_points: int, narrow: bool,
@@ -95,9 +128,7 @@ def _draw(report: Report, max_panels: int, max_points: int, narrow: bool,
     styles = pal.party_styles(names)
     pairs, left_out = party_pairs(report, max_panels)
     nrows, ncols = _grid_shape(len(pairs), narrow)
-    U, d = pb.U, pb.d
     agree_idx = np.flatnonzero(pb.agreement)
-    other_idx = np.flatnonzero(~pb.agreement)
     mk = marks(report)
     deal = report.range.deal_possible
     veto_names = [p.name for p in s.parties if p.veto]
@@ -128,66 +159,80 @@ def _draw(report: Report, max_panels: int, max_points: int, narrow: bool,
         ax.set_visible(False)
     legend_in(lax, handles, ncol)
 
-    drawn = []
-    for ax, (a, b) in zip(axes, pairs):
-        single = a == b
-        dpt = (float(d[a]), 0.0 if single else float(d[b]))
-        pts = [(m.utilities[names[a]], 0.0 if single else m.utilities[names[b]]) for m in mk]
-        xs = np.concatenate([U[:, a], [dpt[0]], [p[0] for p in pts]])
-        ys = np.concatenate([np.zeros(1) if single else U[:, b], [dpt[1]],
-                             [p[1] for p in pts]])
-        lims = []
-        for vals in (xs, ys):
-            lo, hi = float(np.min(vals)), float(np.max(vals))
-            span = max(hi - lo, 0.05)
-            lims.append((lo - 0.06 * span, hi + 0.06 * span))
-        if single:
-            lims[1] = (-0.5, 0.5)
-        ax.set_xlim(*lims[0])
-        ax.set_ylim(*lims[1])
-        def Y(idx: np.ndarray, b: int = b, single: bool = single) -> np.ndarray:
-            return np.zeros(len(idx)) if single else U[idx, b]
-
-        _cloud(ax, U[other_idx, a], Y(other_idx), pal.CLOUD, lims, max_points, 1, 4)
-        _cloud(ax, U[agree_idx, a], Y(agree_idx), pal.AGREEMENT, lims, max_points, 2, 5)
-        front = np.empty((0, 2))
-        if not single and len(agree_idx):
-            if len(names) == 2 and report.pareto.size:
-                front = pairwise_frontier(report.pareto.utilities[:, [a, b]])
-            else:
-                front = pairwise_frontier(U[agree_idx][:, [a, b]])
-            ax.plot(front[:, 0], front[:, 1], color=pal.FRONTIER, lw=2.0, zorder=3,
-                    solid_capstyle="round", gid="frontier")
-        ax.axvline(d[a], color=styles[names[a]].color, ls="--", lw=1.3, zorder=2.5)
-        if not single:
-            ax.axhline(d[b], color=styles[names[b]].color, ls="--", lw=1.3, zorder=2.5)
-        ax.plot(*dpt, marker=DISAGREEMENT_MARKER[0], ms=DISAGREEMENT_MARKER[1],
-                color=pal.INK, mec="white", mew=0.8, ls="none", zorder=5, gid="disagreement")
-        for m, (x, y) in zip(mk, pts):
-            ax.plot(x, y, **m.style(), zorder=5.5 if m.kind == "solution" else 5,
-                    gid=f"{m.kind}:{m.key}")
-        ax.set_xlabel(utility_label(names[a]))
-        if single:
-            ax.set_yticks([])
-        else:
-            ax.set_ylabel(utility_label(names[b]))
-            if len(pairs) > 1:
-                ax.set_title(f"{names[a]} and {names[b]}", fontsize=11.5)
-        drawn.append((ax, pts, dpt, front))
-
+    drawn = [(ax, *_panel(ax, report, a, b, mk, max_points, titled=len(pairs) > 1))
+             for ax, (a, b) in zip(axes, pairs)]
     # labels go last, on the final layout
     fig.canvas.draw()
     for ax, pts, dpt, front in drawn:
-        anchors = list(pts) + [dpt]
-        texts = [m.label for m in mk] + ["disagreement"]
-        groups = group_close(np.array(anchors), ax)
-        g_anchors = [anchors[g[0]] for g in groups]
-        g_texts = [" = ".join(dict.fromkeys(texts[i] for i in g)) for g in groups]
-        avoid = front[:: max(1, len(front) // 300)] if len(front) else None
-        ax._negotiation_labels = place_labels(  # type: ignore[attr-defined]
-            ax, g_anchors, g_texts, avoid=avoid)
+        _label(ax, mk, pts, dpt, front)
     freeze_layout(fig)
     return fig
+
+
+def _panel(ax: Axes, report: Report, a: int, b: int, mk, max_points: int, titled: bool):
+    """One panel: parties ``a`` (x) and ``b`` (y; ``a == b``: one party on a line)."""
+    pb = report.problem
+    names = pb.names
+    styles = pal.party_styles(names)
+    U, d = pb.U, pb.d
+    agree_idx = np.flatnonzero(pb.agreement)
+    other_idx = np.flatnonzero(~pb.agreement)
+    single = a == b
+    dpt = (float(d[a]), 0.0 if single else float(d[b]))
+    pts = [(m.utilities[names[a]], 0.0 if single else m.utilities[names[b]]) for m in mk]
+    xs = np.concatenate([U[:, a], [dpt[0]], [p[0] for p in pts]])
+    ys = np.concatenate([np.zeros(1) if single else U[:, b], [dpt[1]],
+                         [p[1] for p in pts]])
+    lims = []
+    for vals in (xs, ys):
+        lo, hi = float(np.min(vals)), float(np.max(vals))
+        span = max(hi - lo, 0.05)
+        lims.append((lo - 0.06 * span, hi + 0.06 * span))
+    if single:
+        lims[1] = (-0.5, 0.5)
+    ax.set_xlim(*lims[0])
+    ax.set_ylim(*lims[1])
+
+    def Y(idx: np.ndarray) -> np.ndarray:
+        return np.zeros(len(idx)) if single else U[idx, b]
+
+    _cloud(ax, U[other_idx, a], Y(other_idx), pal.CLOUD, lims, max_points, 1, 4)
+    _cloud(ax, U[agree_idx, a], Y(agree_idx), pal.AGREEMENT, lims, max_points, 2, 5)
+    front = np.empty((0, 2))
+    if not single and len(agree_idx):
+        if len(names) == 2 and report.pareto.size:
+            front = pairwise_frontier(report.pareto.utilities[:, [a, b]])
+        else:
+            front = pairwise_frontier(U[agree_idx][:, [a, b]])
+        ax.plot(front[:, 0], front[:, 1], color=pal.FRONTIER, lw=2.0, zorder=3,
+                solid_capstyle="round", gid="frontier")
+    ax.axvline(d[a], color=styles[names[a]].color, ls="--", lw=1.3, zorder=2.5)
+    if not single:
+        ax.axhline(d[b], color=styles[names[b]].color, ls="--", lw=1.3, zorder=2.5)
+    ax.plot(*dpt, marker=DISAGREEMENT_MARKER[0], ms=DISAGREEMENT_MARKER[1],
+            color=pal.INK, mec="white", mew=0.8, ls="none", zorder=5, gid="disagreement")
+    for m, (x, y) in zip(mk, pts):
+        ax.plot(x, y, **m.style(), zorder=5.5 if m.kind == "solution" else 5,
+                gid=f"{m.kind}:{m.key}")
+    ax.set_xlabel(utility_label(names[a]))
+    if single:
+        ax.set_yticks([])
+    else:
+        ax.set_ylabel(utility_label(names[b]))
+        if titled:
+            ax.set_title(f"{names[a]} and {names[b]}", fontsize=11.5)
+    return pts, dpt, front
+
+
+def _label(ax: Axes, mk, pts, dpt, front) -> None:
+    anchors = list(pts) + [dpt]
+    texts = [m.label for m in mk] + ["disagreement"]
+    groups = group_close(np.array(anchors), ax)
+    g_anchors = [anchors[g[0]] for g in groups]
+    g_texts = [" = ".join(dict.fromkeys(texts[i] for i in g)) for g in groups]
+    avoid = front[:: max(1, len(front) // 300)] if len(front) else None
+    ax._negotiation_labels = place_labels(  # type: ignore[attr-defined]
+        ax, g_anchors, g_texts, avoid=avoid)
 
 
 def _cloud(ax, x: np.ndarray, y: np.ndarray, color: str, lims, max_points: int, seed: int,
