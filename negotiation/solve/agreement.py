@@ -49,7 +49,27 @@ def deal_verdict(problem: Problem, slack: Optimum | None = None) -> tuple[bool, 
 
 
 def bargaining_range(problem: Problem) -> BargainingRange:
-    """Agreement set summary: deal possible, issue ranges, party utility ranges."""
+    """The agreement set's extent: is a deal possible, issue ranges, party utility ranges.
+
+    The agreement set ``A = {o : u_i(o) >= d_i for every veto party i}`` is
+    the multi-issue form of Fearon's (1995, section "Rationalist explanations
+    for war", the bargaining range ``[p - c_A, p + c_B]``) bargaining range.
+    Each end of an issue range and of a party's utility range is a certified
+    global optimum over the continuous outcome space
+    (:mod:`negotiation.solve.bnb`).
+
+    Parameters
+    ----------
+    problem : Problem
+        The compiled scenario.
+
+    Returns
+    -------
+    BargainingRange
+        ``deal_possible``, ``reservation``, per-issue ``issues`` (with their
+        certificates), per-party ``parties`` ``(min, max)``, ``max_slack`` and
+        the ``closest`` outcome (the one with the largest smallest surplus).
+    """
     names = problem.names
     reservation = {n: float(v) for n, v in zip(names, problem.d)}
     slack = max_slack(problem)

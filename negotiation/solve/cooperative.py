@@ -80,9 +80,31 @@ def nash_bargaining(problem: Problem, *, weights: np.ndarray | None = None,
                     ideal: np.ndarray | None = None, name: str = "nash") -> Solution | None:
     """Nash (1950) solution: maximise ``sum_i a_i log(u_i - d_i)`` over the agreement set.
 
-    With ``weights=None`` every player has ``a_i = 1`` (the symmetric solution);
-    otherwise ``a_i = weights[i]`` (the asymmetric or generalised Nash solution,
-    Roth 1979). Returns ``None`` when the agreement set is empty.
+    The maximiser of the product of the players' gains (Nash 1950, the
+    product of section 8 over the feasible set; in log form). With
+    ``weights=None`` every player has ``a_i = 1`` (the symmetric solution);
+    otherwise ``a_i = weights[i]`` (the asymmetric or generalised Nash
+    solution, Roth 1979, ch. 2).
+
+    Parameters
+    ----------
+    problem : Problem
+        The compiled scenario (its agreement set, reservation values ``d``,
+        veto parties and powers).
+    ideal : ndarray, optional
+        Each party's best utility over the agreement set; computed when not
+        given (:func:`negotiation.analyse` passes the one it already has).
+
+    Returns
+    -------
+    Solution or None
+        The outcome, the utilities and the certificate (``certified``,
+        ``criterion``, ``bound``, ``gap``); ``None`` when the agreement set is
+        empty.
+    weights : ndarray, optional
+        The exponents ``a_i`` (default 1 for every player).
+    name : str
+        The solution's key in the report.
     """
     players = _players(problem, ideal_point(problem) if ideal is None else ideal)
     a = np.ones(len(problem.names)) if weights is None else np.asarray(weights, dtype=float)
@@ -91,16 +113,55 @@ def nash_bargaining(problem: Problem, *, weights: np.ndarray | None = None,
 
 
 def weighted_nash(problem: Problem, *, ideal: np.ndarray | None = None) -> Solution | None:
-    """Asymmetric Nash solution with exponents ``a_i = power_i``."""
+    """Asymmetric Nash solution with exponents ``a_i = power_i`` (Roth 1979, ch. 2).
+
+    Maximises ``sum_i power_i log(u_i - d_i)``: bargaining power as the
+    exponent of each player's gain.
+
+    Parameters
+    ----------
+    problem : Problem
+        The compiled scenario (its agreement set, reservation values ``d``,
+        veto parties and powers).
+    ideal : ndarray, optional
+        Each party's best utility over the agreement set; computed when not
+        given (:func:`negotiation.analyse` passes the one it already has).
+
+    Returns
+    -------
+    Solution or None
+        The outcome, the utilities and the certificate (``certified``,
+        ``criterion``, ``bound``, ``gap``); ``None`` when the agreement set is
+        empty.
+    """
     return nash_bargaining(problem, weights=problem.power, ideal=ideal, name="weighted_nash")
 
 
 def kalai_smorodinsky(problem: Problem, *, ideal: np.ndarray | None = None) -> Solution | None:
     """Kalai-Smorodinsky (1975): maximise ``min_i (u_i - d_i) / (I_i - d_i)``.
 
-    ``I`` is the ideal point (each player's best agreement). Ties on the
-    maximin value are broken by the sum of normalised gains (which makes the
-    result Pareto optimal among the players), then by total utility.
+    Every player gets the same share of its largest possible gain (Kalai &
+    Smorodinsky 1975, the solution of their Theorem: the maximal point on the
+    segment from ``d`` to the ideal point ``I``; on non-convex sets the max-min
+    of the normalised gains). Ties on the max-min value are broken by the sum
+    of normalised gains (which makes the result Pareto optimal among the
+    players), then by total utility.
+
+    Parameters
+    ----------
+    problem : Problem
+        The compiled scenario (its agreement set, reservation values ``d``,
+        veto parties and powers).
+    ideal : ndarray, optional
+        Each party's best utility over the agreement set; computed when not
+        given (:func:`negotiation.analyse` passes the one it already has).
+
+    Returns
+    -------
+    Solution or None
+        The outcome, the utilities and the certificate (``certified``,
+        ``criterion``, ``bound``, ``gap``); ``None`` when the agreement set is
+        empty.
     """
     ideal = ideal_point(problem) if ideal is None else ideal
     if ideal is None:
@@ -112,7 +173,27 @@ def kalai_smorodinsky(problem: Problem, *, ideal: np.ndarray | None = None) -> S
 
 
 def egalitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solution | None:
-    """Egalitarian (Kalai 1977): maximise ``min_i (u_i - d_i)``, ties by the sum of gains."""
+    """Egalitarian (Kalai 1977): maximise ``min_i (u_i - d_i)``, ties by the sum of gains.
+
+    The proportional solution of Kalai (1977) with equal weights: equal
+    absolute gains for every player, as large as the agreement set allows.
+
+    Parameters
+    ----------
+    problem : Problem
+        The compiled scenario (its agreement set, reservation values ``d``,
+        veto parties and powers).
+    ideal : ndarray, optional
+        Each party's best utility over the agreement set; computed when not
+        given (:func:`negotiation.analyse` passes the one it already has).
+
+    Returns
+    -------
+    Solution or None
+        The outcome, the utilities and the certificate (``certified``,
+        ``criterion``, ``bound``, ``gap``); ``None`` when the agreement set is
+        empty.
+    """
     players = _players(problem, ideal_point(problem) if ideal is None else ideal)
     c = players.astype(float)
     stages = _then_total(problem, [Stage("maximin", c), Stage("linear", c)])
@@ -120,11 +201,27 @@ def egalitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solutio
 
 
 def utilitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solution | None:
-    """Utilitarian: maximise the players' total utility over the agreement set.
+    """Utilitarian: maximise the veto parties' total utility ``sum_i u_i`` over the agreement set.
 
     Ties (frequent with linear utilities) go to the outcome with the largest
     Nash product among the tied ones, then to the largest total utility of
     all parties.
+
+    Parameters
+    ----------
+    problem : Problem
+        The compiled scenario (its agreement set, reservation values ``d``,
+        veto parties and powers).
+    ideal : ndarray, optional
+        Each party's best utility over the agreement set; computed when not
+        given (:func:`negotiation.analyse` passes the one it already has).
+
+    Returns
+    -------
+    Solution or None
+        The outcome, the utilities and the certificate (``certified``,
+        ``criterion``, ``bound``, ``gap``); ``None`` when the agreement set is
+        empty.
     """
     players = _players(problem, ideal_point(problem) if ideal is None else ideal)
     c = problem.veto.astype(float)

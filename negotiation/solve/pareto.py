@@ -62,7 +62,22 @@ PIVOT_CHUNK = 1 << 15
 
 
 def pareto_mask(U: np.ndarray) -> np.ndarray:
-    """Boolean mask of the non-dominated rows of ``U`` (``(N, P)``)."""
+    """Boolean mask of the non-dominated rows of ``U`` (``(N, P)``).
+
+    Row ``a`` dominates row ``b`` when ``a >= b`` everywhere and ``a > b``
+    somewhere (Pareto). Exact: no tolerance; equal rows do not dominate each
+    other.
+
+    Parameters
+    ----------
+    U : ndarray, shape (N, P)
+        Utilities of ``N`` outcomes for ``P`` parties.
+
+    Returns
+    -------
+    ndarray of bool, shape (N,)
+        True where no other row dominates.
+    """
     U = np.asarray(U, dtype=float)
     if U.ndim != 2:
         raise ValueError(f"pareto_mask expects an (N, P) array, got shape {U.shape}")

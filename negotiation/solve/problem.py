@@ -30,6 +30,19 @@ AGREE_TOL = 1e-9
 
 @dataclass(frozen=True, eq=False)
 class Problem:
+    """A scenario compiled for the solvers (internal: use :func:`negotiation.analyse`).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    reservation : ndarray, optional
+        Reservation values ``d`` (default: from the scenario's BATNAs).
+    precision : {"exact", "grid"}
+        ``"exact"``: certified global optima over the continuous outcome
+        space; ``"grid"``: the best grid outcome only (fast screens).
+    """
+
     scenario: Scenario
     reservation: np.ndarray = field(default=None)  # type: ignore
     #: ``"exact"``: certified global optima over the continuous outcome space;

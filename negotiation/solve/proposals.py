@@ -30,6 +30,25 @@ def evaluate_proposal(problem: Problem, name: str, outcome: dict,
 
     A party *accepts* a proposal when it gets at least its reservation value;
     the proposal is *in the agreement set* when every veto party accepts.
+
+    Parameters
+    ----------
+    problem : Problem
+        The compiled scenario.
+    name : str
+        The proposal's name.
+    outcome : dict
+        Its issue values, as in a scenario file.
+    solutions : dict
+        The solutions to measure the distance to (``None`` entries are skipped).
+    source : object, optional
+        Where the proposal comes from (kept for the report).
+
+    Returns
+    -------
+    ProposalEvaluation
+        Utilities, ``accepted_by``, ``in_agreement_set``, ``surplus`` per party
+        and the scaled ``distance`` to each solution (:func:`outcome_distance`).
     """
     coords = problem.space.encode(outcome)
     u = problem.utilities(coords[None])[0]
