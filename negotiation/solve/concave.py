@@ -25,6 +25,8 @@ import numpy as np
 
 from .lp import solve_batch
 
+BARRIER_START = 1e-2    # first barrier weight (criterion units: a sum of logarithms)
+BARRIER_SHRINK = 1 / 30  # factor between barrier weights
 BARRIER_END = 1e-13     # last barrier weight (the optimality gap is about rows x this)
 NEWTON_STEPS = 8        # Newton steps per barrier weight
 
@@ -111,7 +113,7 @@ def barrier_newton(cm, g0, G, A, b, lo, hi, x0) -> np.ndarray:
     R, r = _rows(A, b, lo, hi)
     x = x0.copy()
     N, n = x.shape
-    mu = 1.0
+    mu = BARRIER_START
 
     def merit(xs, mu):
         g = gains(g0, G, xs)
@@ -159,7 +161,7 @@ def barrier_newton(cm, g0, G, A, b, lo, hi, x0) -> np.ndarray:
             cand = x + t[:, None] * step
             fc = merit(cand, mu)[0]
             x = np.where((fc >= f)[:, None], cand, x)
-        mu *= 0.1
+        mu *= BARRIER_SHRINK
     return x
 
 

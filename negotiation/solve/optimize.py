@@ -34,7 +34,7 @@ GRID_TIE = 1e-12      # ties on the grid (relative to the criterion's scale)
 LOCK_TOL = 1e-13      # an earlier stage may lose this much (relative) to a later one
 TIEBREAK_NODES = 1000  # node budget of a tie-break stage (the first stage gets the full budget)
 TIEBREAK_GAP = 1e-8    # relative gap at which a tie-break stage is closed
-TIEBREAK_ROUNDS = 12   # batches of nodes a tie-break stage may take
+TIEBREAK_ROUNDS = 6    # batches of nodes a tie-break stage may take
 FEAS_TOL = 1e-12      # violation of u_i >= d_i accepted in an outcome (relative to 1 + |d_i|)
 
 
