@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from scipy.optimize import minimize
 
 from .bnb import Criterion, Row
 
@@ -134,6 +133,8 @@ def _solve_cell(problem, crit: Criterion, rows: list[Row], start: np.ndarray,
         if crit.kind == "nash":
             out.append(np.hstack([jac[m], np.zeros((len(m), extra))]))
         return np.vstack(out)
+
+    from scipy.optimize import minimize  # only curved problems get here
 
     x0 = np.clip(start[J], cell[:, 0], cell[:, 1])
     bounds = [tuple(b) for b in cell]
