@@ -134,21 +134,31 @@ def _grid_start(problem: Problem, stages: list[Stage], require_agreement: bool,
 
 
 def _locks(stage: Stage, crit: Criterion, value: float, u: np.ndarray) -> list[Row]:
-    """Rows keeping a later stage within ``LOCK_TOL`` of this stage's optimum."""
-    tol = LOCK_TOL * max(1.0, abs(value))
+    """Rows keeping a later stage within ``LOCK_TOL`` of this stage's optimum.
+
+    The slack is relative to the row's own scale (its right-hand side and
+    coefficients): a max-min stage normalised by small gains has large
+    coefficients, and rounding alone would otherwise break the lock at the
+    very point that set it.
+    """
     P = len(u)
+
+    def row(a: np.ndarray, b: np.ndarray | None, r: float) -> Row:
+        scale = max(1.0, abs(r), float(np.abs(a).sum()),
+                    float(np.abs(b).sum()) if b is not None else 0.0)
+        return Row(a, b, r - LOCK_TOL * scale, LOCK_TOL * scale)
+
     if crit.kind == "linear":
-        return [Row(crit.c, crit.e, value - tol, tol)]
+        return [row(crit.c, crit.e, value)]
     rows = []
     for i in crit.members:
         a = np.zeros(P)
         if crit.kind == "maximin":
             a[i] = crit.c[i]
-            rows.append(Row(a, None, value + crit.c[i] * crit.d[i] - tol, tol))
+            rows.append(row(a, None, value + crit.c[i] * crit.d[i]))
         else:
             a[i] = 1.0
-            t = LOCK_TOL * max(1.0, abs(u[i]))
-            rows.append(Row(a, None, float(u[i]) - t, t))
+            rows.append(row(a, None, float(u[i])))
     return rows
 
 
