@@ -246,6 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("-o", "--output", metavar="DIR", default="brief",
                        help="output directory (default: ./brief)")
     brief.set_defaults(func=cmd_brief)
+
+    from .games.cli import add_parser as add_equilibria  # light: no numpy at import
+
+    add_equilibria(sub)
     return parser
 
 
