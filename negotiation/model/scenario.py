@@ -147,6 +147,9 @@ class Scenario:
         The mapping as read (not compared by ``==``; do not change it in place).
     lines : dict
         Line of every field in ``file``, keyed by path tuple (not compared).
+    texts : dict
+        Every number, ``true``/``false`` and ``null`` as written in ``file``,
+        keyed by path tuple, for messages (not compared).
     """
 
     title: str
@@ -160,6 +163,7 @@ class Scenario:
     notes: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     lines: dict[tuple, int] = field(default_factory=dict, repr=False, compare=False)
+    texts: dict[tuple, str] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def space(self) -> OutcomeSpace:

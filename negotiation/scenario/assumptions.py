@@ -219,8 +219,17 @@ def _party_paths(data: Any, party: str, key: str) -> list[tuple[Path, str]]:
     if key in ("weights", "values"):
         group = _mapping(_get(data, base + (key,)))
         return [(base + (key, issue), f"{party} {key}.{issue}") for issue in group]
+    head = key.split(".", 2)
+    if len(head) == 3 and head[0] == "values" and _levels(data, head[1]):
+        return [(base + tuple(head), f"{party} {key}")]  # a level name may hold dots
     parts = tuple(int(p) if p.isdigit() else p for p in key.split("."))
     return [(base + parts, f"{party} {key}")]
+
+
+def _levels(data: Any, issue: str) -> bool:
+    """Is ``issue`` a discrete issue of the file?"""
+    spec = _get(data, ("issues", issue))
+    return isinstance(spec, dict) and "levels" in spec
 
 
 def _conflict(data: Any, key: str, entry: dict[str, Any]) -> list[Assumption]:
@@ -231,7 +240,7 @@ def _conflict(data: Any, key: str, entry: dict[str, Any]) -> list[Assumption]:
         probs = [(j, float(o["probability"])) for j, o in enumerate(outcomes)
                  if isinstance(o, dict) and _number(o.get("probability"))]
         out = []
-        for j, p in probs:
+        for j, _ in probs:
             name = outcomes[j].get("label") or f"outcome {j}"
             others = tuple((dotted(base + ("outcomes", k, "probability")), q)
                            for k, q in probs if k != j)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from ..errors import quote
 from .errors_map import suggest
 from .yamlio import Path
 
@@ -31,11 +32,12 @@ def check_evidence_sources(ctx: _Ctx, ev: Any, path: Path, sources: dict[str, An
         src = getattr(e, "source", None)
         if src is not None and src not in sources:
             raise ctx.error(epath + ("source",),
-                            f"source '{src}' is not defined under top-level 'sources'"
+                            f"source {quote(src)} is not defined under top-level 'sources'"
                             f"{suggest(src, list(sources))}")
         rng = getattr(e, "range", None)
         if rng is not None and rng[0] > rng[1]:
-            raise ctx.error(epath + ("range",), f"range must have lo <= hi, got {list(rng)}")
+            lo, hi = (ctx.show(epath + ("range", j), rng[j]) for j in (0, 1))
+            raise ctx.error(epath + ("range",), f"range must have lo <= hi, got [{lo}, {hi}]")
 
 
 def plain_evidence(ev: Any) -> Any:

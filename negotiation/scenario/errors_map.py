@@ -7,12 +7,15 @@ import re
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, quote, render
 from .yamlio import Path, line_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .load import _Ctx
 
 
 def real_path(data: Any, loc: tuple) -> Path:
@@ -94,15 +97,17 @@ def dotted(path: Path) -> str:
     return ".".join(str(p) for p in path)
 
 
-def _message(err: Mapping[str, Any], path: Path, model: type[BaseModel]) -> str:
+def _message(err: Mapping[str, Any], path: Path, model: type[BaseModel], shown: str) -> str:
     kind = err["type"]
+    if "[key]" in err["loc"]:  # a mapping key of the wrong type (a scenario built in code)
+        return f"a name must be text, got {shown}"
     if kind == "extra_forbidden":
         key = str(path[-1])
         choices = allowed_keys(model, path[:-1])
         hint = suggest(key, choices)
         if not hint and choices:
             hint = f" (allowed: {', '.join(choices)})"
-        return f"unknown key '{key}'{hint}"
+        return f"unknown key {quote(key)}{hint}"
     if kind == "missing":
         return "required field is missing"
     msg = err["msg"]
@@ -121,14 +126,14 @@ def _message(err: Mapping[str, Any], path: Path, model: type[BaseModel]) -> str:
     if given is None:
         msg += ", got nothing (the value is empty)"
     elif not isinstance(given, (dict, list)):
-        msg += f", got {given!r}"
+        msg += f", got {shown}"
     elif kind.endswith("_type"):
         msg += ", got a mapping" if isinstance(given, dict) else ", got a list"
     return msg
 
 
-def to_scenario_error(exc: ValidationError, data: Any, lines: dict[Path, int],
-                      file: str | None, model: type[BaseModel], prefix: Path = ()) -> ScenarioError:
+def to_scenario_error(exc: ValidationError, data: Any, ctx: _Ctx, model: type[BaseModel],
+                      prefix: Path = ()) -> ScenarioError:
     """The most specific error of ``exc`` as a :class:`ScenarioError`."""
     best = None
     for err in exc.errors():
@@ -143,5 +148,8 @@ def to_scenario_error(exc: ValidationError, data: Any, lines: dict[Path, int],
     assert best is not None, "a ValidationError has at least one error"
     _, err, path = best
     full = prefix + path
-    line = line_of(lines, full)
-    return ScenarioError(_message(err, path, model), dotted(full), file, line)
+    line = line_of(ctx.lines, full)
+    given = err.get("input")
+    shown = ctx.texts.get(full) if not isinstance(given, str) else None
+    shown = quote(shown, 40)[1:-1] if shown is not None else render(given, 40)
+    return ScenarioError(_message(err, path, model, shown), dotted(full), ctx.file, line)

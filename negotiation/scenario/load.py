@@ -9,40 +9,55 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import replace
-from pathlib import Path as FsPath
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, quote, render
 from ..model.issues import Issue
-from ..model.scenario import BatnaConflict, BatnaOutcome, Conflict, Party, Proposal, Scenario
+from ..model.scenario import BatnaConflict, Conflict, Party, Proposal, Scenario
 from ..model.values import IdealValue, LevelValue, PointsValue, ValueFunction
+from .checks import check_counts, check_name, check_numbers, check_size
 from .entries import check_evidence_sources, plain_evidence
 from .errors_map import dotted, suggest, to_scenario_error
-from .schema import BatnaOutcomeSpec, IdealSpec, PartySpec, PointsSpec, ScenarioSpec
+from .fields import MIN_RELATIVE_WIDTH, check_keys, decimal, exact, outcome, value_function
+from .fields import batna as batna_of
+from .schema import PartySpec, ScenarioSpec
+from .source import read_text
 from .yamlio import Path, line_of, load_yaml
 
 PROB_TOL = 1e-6
-#: Largest full-factorial outcome grid accepted (memory: ~8 bytes x parties per outcome).
-MAX_OUTCOMES = 5_000_000
 #: Keys allowed in a party's ``evidence`` mapping (besides ``<group>.<issue>``).
 PARTY_PARAMETERS = ("weights", "values", "batna", "power", "veto")
 
 
 class _Ctx:
-    def __init__(self, data: Any, lines: dict[Path, int], file: str | None) -> None:
+    def __init__(self, data: Any, lines: dict[Path, int], file: str | None,
+                 texts: dict[Path, str] | None = None) -> None:
         self.data, self.lines, self.file = data, lines, file
+        self.texts = texts or {}
         self.notes: list[str] = []
 
     def error(self, path: Path, message: str) -> ScenarioError:
         return ScenarioError(message, dotted(path), self.file, line_of(self.lines, path))
 
+    def show(self, path: Path, value: Any) -> str:
+        """``value`` (found at ``path``) as the file writes it: ``1``, ``true``, ``'text'``."""
+        text = self.texts.get(tuple(path))
+        return quote(text, 40)[1:-1] if text is not None else render(value, 40)
+
+    def written_range(self, issue: str) -> str:
+        """An issue's ``[lo, hi]`` as the file writes it."""
+        path: Path = ("issues", issue, "range")
+        rng = self.data["issues"][issue]["range"]
+        return f"[{self.show(path + (0,), rng[0])}, {self.show(path + (1,), rng[1])}]"
+
     def validate(self, model: type[BaseModel], value: Any, path: Path) -> Any:
         try:
             return model.model_validate(value)
         except ValidationError as exc:
-            raise to_scenario_error(exc, value, self.lines, self.file, model, path) from None
+            raise to_scenario_error(exc, value, self, model, path) from None
 
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
@@ -65,25 +80,9 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         If the file does not exist, is not valid YAML or does not describe a
         valid scenario; the message names the file, line and field.
     """
-    name = os.fspath(path)
-    fs = FsPath(name)
-    if not fs.exists():
-        raise ScenarioError("file does not exist", "", name)
-    if fs.is_dir():
-        raise ScenarioError("is a directory, not a scenario file", "", name)
-    try:
-        raw = fs.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"cannot read file: {exc.strerror or exc}", "", name) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - raw.rfind(b"\n", 0, exc.start)
-        raise ScenarioError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {column}); "
-                            "save the file as UTF-8", "", name, line) from None
-    data, lines = load_yaml(text, name)
-    return _build(data, lines, name)
+    name = os.fsdecode(path)
+    data, lines, texts = load_yaml(read_text(name), name)
+    return _build(data, lines, name, texts)
 
 
 def scenario_from_dict(data: dict[str, Any], file: str | None = None) -> Scenario:
@@ -110,29 +109,34 @@ def scenario_from_dict(data: dict[str, Any], file: str | None = None) -> Scenari
     return _build(data, {}, file)
 
 
-def _build(data: Any, lines: dict[Path, int], file: str | None) -> Scenario:
-    ctx = _Ctx(data, lines, file)
+def _build(data: Any, lines: dict[Path, int], file: str | None,
+           texts: dict[Path, str] | None = None) -> Scenario:
+    ctx = _Ctx(data, lines, file, texts)
     if data is None and lines:
         raise ScenarioError("the file is empty; a scenario is a mapping with 'title', "
                             "'issues' and 'parties'", "", file, line_of(lines, ()))
     if not isinstance(data, dict):
         kind = ("a list" if isinstance(data, list) else "nothing" if data is None
-                else f"a single value ({data!r})")
+                else f"a single value ({ctx.show((), data)})")
         raise ScenarioError("the scenario must be a mapping with 'title', 'issues' and "
                             f"'parties', got {kind}", "", file, line_of(lines, ()))
+    fmt = data.get("format", 1)
+    if type(fmt) is not int or fmt != 1:
+        raise ctx.error(("format",), "format must be the integer 1 (the version of the "
+                                     f"scenario format), got {ctx.show(('format',), fmt)}")
+    check_counts(ctx, data)
     spec: ScenarioSpec = ctx.validate(ScenarioSpec, data, ())
+    check_numbers(ctx, data)
     issues = _issues(ctx, spec)
-    names = [i.name for i in issues]
     sources = {k: v.model_dump(exclude_none=True) for k, v in spec.sources.items()}
+    for key in sources:
+        check_name(ctx, key, ("sources", key), "a source")
+    for name in spec.parties:
+        check_name(ctx, name, ("parties", name), "a party")
     parties = tuple(_party(ctx, name, p, issues, sources) for name, p in spec.parties.items())
     issues = _with_kinks(issues, parties)
-    size = math.prod(len(i.grid_values()) for i in issues)
-    if size > MAX_OUTCOMES:
-        dims = " x ".join(str(len(i.grid_values())) for i in issues)
-        raise ctx.error(("analysis", "grid") if "analysis" in data else ("issues",),
-                        f"the outcome grid would have {size:,} outcomes ({dims}); the limit "
-                        f"is {MAX_OUTCOMES:,}: lower analysis.grid (refinement keeps "
-                        "solutions exact on a coarser grid)")
+    check_size(ctx, issues, len(parties),
+               ("analysis", "grid") if "analysis" in data else ("issues",))
     if not any(p.veto for p in parties):
         raise ctx.error(("parties",), "at least one party must have veto: true "
                         "(the agreement set is what every veto party accepts)")
@@ -140,16 +144,18 @@ def _build(data: Any, lines: dict[Path, int], file: str | None) -> Scenario:
     conflict = None
     if spec.conflict is not None:
         c = spec.conflict
-        total = sum(o.probability for o in c.outcomes)
+        total = math.fsum(o.probability for o in c.outcomes)
         if abs(total - 1.0) > PROB_TOL:
+            written = sum((exact(ctx.texts.get(("conflict", "outcomes", j, "probability")),
+                                  o.probability) for j, o in enumerate(c.outcomes)), Decimal(0))
             raise ctx.error(("conflict", "outcomes"),
-                            f"probabilities sum to {total:.6g}, not 1")
+                            f"probabilities sum to {decimal(written)}, not 1")
         for who in c.costs:
             if who not in party_names:
                 raise ctx.error(("conflict", "costs", who),
-                                f"'{who}' is not a party{suggest(who, party_names)}")
+                                f"{quote(who)} is not a party{suggest(who, party_names)}")
         outs = tuple((o.probability,
-                      _outcome(ctx, o.outcome, issues, ("conflict", "outcomes", j, "outcome")))
+                      outcome(ctx, o.outcome, issues, ("conflict", "outcomes", j, "outcome")))
                      for j, o in enumerate(c.outcomes))
         check_evidence_sources(ctx, c.evidence, ("conflict", "evidence"), sources)
         # every party gets its cost (0 when not listed), so a scenario whose file lists a
@@ -163,17 +169,18 @@ def _build(data: Any, lines: dict[Path, int], file: str | None) -> Scenario:
     proposals = []
     for pname, prop in spec.proposals.items():
         path = ("proposals", pname)
+        check_name(ctx, pname, path, "a proposal")
         check_evidence_sources(ctx, prop.evidence, path + ("evidence",), sources)
-        proposals.append(Proposal(pname, _outcome(ctx, prop.outcome, issues, path + ("outcome",)),
+        proposals.append(Proposal(pname, outcome(ctx, prop.outcome, issues, path + ("outcome",)),
                                   prop.source, plain_evidence(prop.evidence)))
     for key, ev in spec.evidence.items():
         check_evidence_sources(ctx, ev, ("evidence", key), sources)
     for iname, ispec in spec.issues.items():
         check_evidence_sources(ctx, ispec.evidence, ("issues", iname, "evidence"), sources)
-    del names
     return Scenario(title=spec.title, date=spec.date, file=file, issues=issues,
                     parties=parties, conflict=conflict, proposals=tuple(proposals),
-                    sources=sources, notes=tuple(ctx.notes), raw=data, lines=lines)
+                    sources=sources, notes=tuple(ctx.notes), raw=data, lines=lines,
+                    texts=ctx.texts)
 
 
 def _with_kinks(issues: tuple[Issue, ...], parties: tuple[Party, ...]) -> tuple[Issue, ...]:
@@ -202,22 +209,29 @@ def _issues(ctx: _Ctx, spec: ScenarioSpec) -> tuple[Issue, ...]:
                 default = n
             elif key not in spec.issues:
                 raise ctx.error(("analysis", "grid", key),
-                                f"'{key}' is not an issue{suggest(key, list(spec.issues))}")
+                                f"{quote(key)} is not an issue{suggest(key, list(spec.issues))}")
             elif spec.issues[key].levels is not None:
                 raise ctx.error(("analysis", "grid", key),
-                                f"'{key}' is discrete: its levels are its grid")
+                                f"{quote(key)} is discrete: its levels are its grid")
             else:
                 per_issue[key] = n
     out = []
     for name, i in spec.issues.items():
         path = ("issues", name)
+        check_name(ctx, name, path, "an issue", dots=False)
         if (i.range is None) == (i.levels is None):
             raise ctx.error(path, "give either 'range: [lo, hi]' (continuous) "
                                   "or 'levels: [...]' (discrete), not both or neither")
         if i.range is not None:
             lo, hi = i.range
             if not lo < hi:
-                raise ctx.error(path + ("range",), f"range must have lo < hi, got [{lo}, {hi}]")
+                raise ctx.error(path + ("range",), "range must have lo < hi, got "
+                                                   f"{ctx.written_range(name)}")
+            if hi - lo < MIN_RELATIVE_WIDTH * max(1.0, abs(lo), abs(hi)):
+                raise ctx.error(path + ("range",), f"range {ctx.written_range(name)} is too "
+                                f"narrow: its width must be at least {MIN_RELATIVE_WIDTH:g} "
+                                "times the larger of 1 and its ends' sizes (choose a smaller "
+                                "unit, or measure from a nearer origin)")
             out.append(Issue(name, range=(float(lo), float(hi)),
                              grid=per_issue.get(name, default),
                              description=i.description, unit=i.unit))
@@ -227,36 +241,33 @@ def _issues(ctx: _Ctx, spec: ScenarioSpec) -> tuple[Issue, ...]:
                 raise ctx.error(path + ("levels",), "a discrete issue needs at least one level")
             seen = set()
             for j, lev in enumerate(levels):
+                check_name(ctx, lev, path + ("levels", j), "a level")
                 if lev in seen:
-                    raise ctx.error(path + ("levels", j), f"level '{lev}' is listed twice")
+                    raise ctx.error(path + ("levels", j), f"level {quote(lev)} is listed twice")
                 seen.add(lev)
             out.append(Issue(name, levels=tuple(levels), description=i.description,
                              unit=i.unit))
     return tuple(out)
 
 
-def _check_keys(ctx: _Ctx, given: dict, allowed: list[str], path: Path, what: str) -> None:
-    for key in given:
-        if key not in allowed:
-            raise ctx.error(path + (key,), f"'{key}' is not {what}{suggest(key, allowed)}")
-
-
 def _party(ctx: _Ctx, name: str, p: PartySpec, issues: tuple[Issue, ...],
            sources: dict[str, Any]) -> Party:
     path = ("parties", name)
     inames = [i.name for i in issues]
-    _check_keys(ctx, p.weights, inames, path + ("weights",), "an issue")
-    _check_keys(ctx, p.values, inames, path + ("values",), "an issue")
+    check_keys(ctx, p.weights, inames, path + ("weights",), "an issue")
+    check_keys(ctx, p.values, inames, path + ("values",), "an issue")
     for iname in inames:
         if iname not in p.weights:
-            raise ctx.error(path + ("weights",),
-                            f"missing weight for issue '{iname}' (write 0 if it does not matter)")
+            raise ctx.error(path + ("weights",), f"missing weight for issue {quote(iname)} "
+                                                 "(write 0 if it does not matter)")
     raw = [float(p.weights[i]) for i in inames]
-    total = sum(raw)
+    total = math.fsum(raw)
     if total <= 0:
         raise ctx.error(path + ("weights",), "weights are all zero; at least one must be positive")
     if abs(total - 1.0) > 1e-9:
-        ctx.notes.append(f"{name}: weights sum to {total:.6g}; normalised to sum 1")
+        written = sum((exact(ctx.texts.get(path + ("weights", i)), w)
+                       for i, w in zip(inames, raw)), Decimal(0))
+        ctx.notes.append(f"{name}: weights sum to {decimal(written)}; normalised to sum 1")
     weights = tuple(w / total for w in raw)
     values: list[ValueFunction] = []
     for issue, w in zip(issues, weights):
@@ -264,24 +275,24 @@ def _party(ctx: _Ctx, name: str, p: PartySpec, issues: tuple[Issue, ...],
         if issue.name not in p.values:
             if w > 0:
                 raise ctx.error(path + ("values",),
-                                f"missing value function for issue '{issue.name}' "
+                                f"missing value function for issue {quote(issue.name)} "
                                 "(its weight is positive)")
             values.append(LevelValue((0.0,) * len(issue.levels)) if issue.levels is not None
                           else PointsValue(_range(issue), (0.0, 0.0)))
             continue
-        values.append(_value(ctx, p.values[issue.name], issue, vpath))
-    batna = _batna(ctx, p.batna, issues, path + ("batna",), name)
+        values.append(value_function(ctx, p.values[issue.name], issue, vpath))
+    batna = batna_of(ctx, p.batna, issues, path + ("batna",), name)
     evidence = {}
     for key, ev in p.evidence.items():
-        parts = key.split(".")
+        parts = key.split(".", 2)
         if parts[0] not in PARTY_PARAMETERS:
             raise ctx.error(path + ("evidence", key),
-                            f"'{key}' is not a parameter of a party"
+                            f"{quote(key)} is not a parameter of a party"
                             f"{suggest(parts[0], list(PARTY_PARAMETERS))}; use one of "
                             f"{', '.join(PARTY_PARAMETERS)}, optionally followed by .<issue>")
         if parts[0] in ("weights", "values") and len(parts) > 1 and parts[1] not in inames:
             raise ctx.error(path + ("evidence", key),
-                            f"'{parts[1]}' is not an issue{suggest(parts[1], inames)}")
+                            f"{quote(parts[1])} is not an issue{suggest(parts[1], inames)}")
         check_evidence_sources(ctx, ev, path + ("evidence", key), sources)
         evidence[key] = plain_evidence(ev)
     return Party(name=name, weights=weights, values=tuple(values), batna=batna, veto=p.veto,
@@ -293,100 +304,3 @@ def _range(issue: Issue) -> tuple[float, float]:
     return issue.range
 
 
-def _value(ctx: _Ctx, spec: Any, issue: Issue, path: Path) -> ValueFunction:
-    if issue.levels is not None:
-        if not isinstance(spec, dict):
-            raise ctx.error(path, "a discrete issue's value function maps every level to a "
-                                  "number in [0, 1]")
-        _check_keys(ctx, spec, list(issue.levels), path, f"a level of '{issue.name}'")
-        vals = []
-        for lev in issue.levels:
-            if lev not in spec:
-                raise ctx.error(path, f"missing value for level '{lev}'")
-            vals.append(_unit_number(ctx, spec[lev], path + (lev,)))
-        return LevelValue(tuple(vals))
-    lo, hi = _range(issue)
-    if isinstance(spec, dict) and "points" in spec:
-        pts = ctx.validate(PointsSpec, spec, path).points
-        xs = [float(x) for x, _ in pts]
-        for j in range(1, len(xs)):
-            if not xs[j] > xs[j - 1]:
-                raise ctx.error(path + ("points", j), "point x-values must strictly increase")
-        vs = [_unit_number(ctx, v, path + ("points", j, 1)) for j, (_, v) in enumerate(pts)]
-        return PointsValue(tuple(xs), tuple(vs))
-    if isinstance(spec, dict) and "ideal" in spec:
-        s = ctx.validate(IdealSpec, spec, path)
-        if not lo <= s.ideal <= hi:
-            raise ctx.error(path + ("ideal",), f"ideal {s.ideal} is outside the issue's range "
-                                                f"[{lo}, {hi}]")
-        if s.worst is not None:
-            if s.worst == s.ideal:
-                raise ctx.error(path + ("worst",), "worst must differ from ideal")
-            dist = abs(s.worst - s.ideal)
-        else:
-            dist = max(s.ideal - lo, hi - s.ideal)
-        return IdealValue(float(s.ideal), float(s.exponent), float(dist),
-                          None if s.worst is None else float(s.worst))
-    keys = list(spec) if isinstance(spec, dict) else []
-    hint = suggest(keys[0], ["ideal", "points"]) if keys else ""
-    raise ctx.error(path, "a continuous issue's value function is {ideal: x, exponent: e} or "
-                          f"{{points: [[x, v], ...]}}{hint}")
-
-
-def _unit_number(ctx: _Ctx, value: Any, path: Path) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ctx.error(path, f"must be a number in [0, 1], got {value!r}")
-    if not math.isfinite(value):
-        raise ctx.error(path, "must be a finite number (not NaN or infinity)")
-    if not 0.0 <= value <= 1.0:
-        raise ctx.error(path, f"must be in [0, 1], got {value}")
-    return float(value)
-
-
-def _batna(ctx: _Ctx, spec: Any, issues, path: Path, party: str):
-    if spec is None:
-        ctx.notes.append(f"{party}: no batna given; reservation value 0")
-        return 0.0
-    if isinstance(spec, bool):
-        raise ctx.error(path, "batna must be a number, {outcome: ..., cost: c} or 'conflict'")
-    if isinstance(spec, (int, float)):
-        if not math.isfinite(spec):
-            raise ctx.error(path, "must be a finite number (not NaN or infinity)")
-        return float(spec)
-    if spec == "conflict":
-        return BatnaConflict()
-    if isinstance(spec, dict):
-        s = ctx.validate(BatnaOutcomeSpec, spec, path)
-        return BatnaOutcome(_outcome(ctx, s.outcome, issues, path + ("outcome",)), float(s.cost))
-    hint = suggest(spec, ["conflict"]) if isinstance(spec, str) else ""
-    raise ctx.error(path, f"batna must be a number, {{outcome: ..., cost: c}} or 'conflict', "
-                          f"got {spec!r}{hint}")
-
-
-def _outcome(ctx: _Ctx, outcome: dict, issues, path: Path) -> dict[str, float | str]:
-    inames = [i.name for i in issues]
-    _check_keys(ctx, outcome, inames, path, "an issue")
-    out: dict[str, float | str] = {}
-    for issue in issues:
-        if issue.name not in outcome:
-            raise ctx.error(path, f"missing value for issue '{issue.name}' "
-                                  "(an outcome must set every issue)")
-        v = outcome[issue.name]
-        vpath = path + (issue.name,)
-        if issue.continuous:
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise ctx.error(vpath, f"must be a number in [{issue.range[0]}, "
-                                       f"{issue.range[1]}], got {v!r}")
-            if not math.isfinite(v):
-                raise ctx.error(vpath, "must be a finite number (not NaN or infinity)")
-            lo, hi = issue.range
-            if not lo <= v <= hi:
-                raise ctx.error(vpath, f"{v} is outside the issue's range [{lo}, {hi}]")
-            out[issue.name] = float(v)
-        else:
-            if v not in issue.levels:
-                raise ctx.error(vpath, f"'{v}' is not a level of '{issue.name}'"
-                                       f"{suggest(str(v), list(issue.levels))}; levels: "
-                                       f"{', '.join(issue.levels)}")
-            out[issue.name] = v
-    return out

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, quote, render
 from .errors_map import dotted
 from .yamlio import Path, line_of
 
@@ -78,11 +78,10 @@ def parse_path(key: Key, data: Any, file: str | None = None) -> Path:
         parts = list(key)
     else:
         raise TypeError(f"a change is keyed by a dotted path such as 'parties.russia.batna', "
-                        f"got {key!r}")
+                        f"got {quote(repr(key))}")
     shown = key if isinstance(key, str) else dotted(tuple(key))
-    if not parts or any(p == "" or not isinstance(p, (str, int)) or isinstance(p, bool)
-                        for p in parts):
-        raise ScenarioError(f"'{shown}' is not a dotted path such as 'parties.russia.batna'",
+    if not parts or any(not isinstance(p, (str, int)) or isinstance(p, bool) for p in parts):
+        raise ScenarioError(f"{quote(shown)} is not a dotted path such as 'parties.russia.batna'",
                             shown, file, None)
     if (len(parts) >= 3 and parts[0] == "proposals" and parts[2] not in _PROPOSAL_FIELDS
             and isinstance(data, dict) and isinstance(data.get("issues"), dict)
@@ -90,25 +89,38 @@ def parse_path(key: Key, data: Any, file: str | None = None) -> Path:
         parts.insert(2, "outcome")
     out: list[str | int] = []
     node = data
-    for part in parts:
+    i = 0
+    while i < len(parts):
+        part, step = parts[i], 1
         if isinstance(node, list):
             index = part if isinstance(part, int) else int(part) if part.isdigit() else None
             out.append(part if index is None else index)
             node = node[index] if index is not None and 0 <= index < len(node) else None
         else:
+            if isinstance(key, str) and isinstance(node, dict):
+                # a name with a dot in it ('Art. 5'): the longest run of parts that is a key
+                for k in range(len(parts) - i, 1, -1):
+                    joined = ".".join(str(p) for p in parts[i:i + k])
+                    if joined in node:
+                        part, step = joined, k
+                        break
             part = str(part)
             out.append(part)
             node = node.get(part) if isinstance(node, dict) else None
+        i += step
+    if any(p == "" for p in out):
+        raise ScenarioError(f"{quote(shown)} is not a dotted path such as 'parties.russia.batna'",
+                            shown, file, None)
     return tuple(out)
 
 
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
-        return f"{str(value).lower()} (true/false)"
+        return f"{render(value)} (true/false)"
     if isinstance(value, (int, float)):
-        return f"a number ({value!r})"
+        return f"a number ({render(value)})"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return f"the text {quote(value)}"
     if isinstance(value, list):
         return f"a list of {len(value)}"
     return "empty" if value is None else type(value).__name__
@@ -153,8 +165,8 @@ def set_path(data: Any, path: Path, value: Any, file: str | None = None,
             top = len(node) if last else len(node) - 1
             if not isinstance(part, int) or not 0 <= part <= top:
                 extra = f"; {len(node)} appends a new entry" if last else ""
-                raise fail(f"'{where}' is a list: give a position from 0 to "
-                           f"{len(node) - 1}{extra}, not '{part}'")
+                raise fail(f"{quote(where)} is a list: give a position from 0 to "
+                           f"{len(node) - 1}{extra}, not {quote(str(part))}")
             if last:
                 if part == len(node):
                     node.append(value)
@@ -164,8 +176,8 @@ def set_path(data: Any, path: Path, value: Any, file: str | None = None,
                 return old
             node = node[part]
         else:
-            raise fail(f"'{dotted(path[:i])}' is {_describe(node)}, not a mapping: "
-                       f"'{part}' cannot be set in it")
+            raise fail(f"{quote(dotted(path[:i]))} is {_describe(node)}, not a mapping: "
+                       f"{quote(str(part))} cannot be set in it")
     return None  # pragma: no cover - the loop always returns or raises
 
 
@@ -180,7 +192,7 @@ def replace_scenario(scenario: Scenario, changes: Changes) -> Scenario:
         raise TypeError("replace() takes a mapping {dotted path: new value}, "
                         f"got {type(changes).__name__}")
     data = copy_data(scenario.raw)
-    lines = scenario.lines
+    lines, texts = scenario.lines, scenario.texts
     for key, value in changes.items():
         path = parse_path(key, data, scenario.file)
         old = set_path(data, path, plain(value), scenario.file, lines)
@@ -189,7 +201,9 @@ def replace_scenario(scenario: Scenario, changes: Changes) -> Scenario:
         n = len(path)
         if isinstance(old, (dict, list)) and any(len(p) > n and p[:n] == path for p in lines):
             lines = {p: v for p, v in lines.items() if not (len(p) > n and p[:n] == path)}
-    return _build(data, lines, scenario.file)
+        # and the file's text of what it replaces no longer describes it
+        texts = {p: v for p, v in texts.items() if p[:n] != path}
+    return _build(data, lines, scenario.file, texts)
 
 
 __all__ = ["Changes", "Key", "copy_data", "parse_path", "plain", "replace_scenario", "set_path"]

@@ -52,7 +52,7 @@ class SourceSpec(Spec):
 
 class IssueSpec(Spec):
     range: Pair | None = None
-    levels: list[Name] | None = None
+    levels: list[str] | None = None
     description: str | None = None
     unit: str | None = None
     evidence: dict[str, Evidence] | Evidence | None = None
@@ -104,8 +104,11 @@ class ProposalSpec(Spec):
     evidence: Evidence | None = None
 
 
+GridSize = Annotated[int, Field(ge=2, le=100_000)]
+
+
 class AnalysisSpec(Spec):
-    grid: Annotated[int, Field(ge=2, le=100_000)] | dict[str, Annotated[int, Field(ge=2, le=100_000)]] = 101
+    grid: GridSize | dict[str, GridSize] = 101
 
 
 class ScenarioSpec(Spec):
