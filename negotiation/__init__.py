@@ -36,6 +36,7 @@ _EXPORTS = {
     "pareto_mask": "negotiation.solve.pareto",
     "evaluate_proposal": "negotiation.solve.proposals",
     "top_assumptions": "negotiation.sensitivity",
+    "sweep": "negotiation.experiments.runner",
     "ScenarioError": "negotiation.errors",
     "NegotiationError": "negotiation.errors",
 }
@@ -59,6 +60,7 @@ __all__ = [
     "pareto_frontier",
     "pareto_mask",
     "scenario_from_dict",
+    "sweep",
     "top_assumptions",
     "utilitarian",
     "weighted_nash",

@@ -247,8 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="output directory (default: ./brief)")
     brief.set_defaults(func=cmd_brief)
 
-    from .games.cli import add_parser as add_equilibria  # light: no numpy at import
+    from .experiments.cli import add_parser as add_sweep  # light: no numpy at import
+    from .games.cli import add_parser as add_equilibria
 
+    add_sweep(sub)
     add_equilibria(sub)
     return parser
 
