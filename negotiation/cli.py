@@ -154,10 +154,22 @@ def cmd_document(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SWEEP_KINDS = ("heatmap", "line", "histogram", "tornado")
+
+
 def cmd_plot(args: argparse.Namespace) -> int:
-    """One figure, written atomically to ``-o`` or ``<scenario stem>-<kind>.png``."""
+    """One figure, written atomically to ``-o`` or ``<scenario stem>-<kind>.png``; for a
+    sweep directory, its figures (all that fit, or ``--kind``)."""
     from .plot.save import output_format
     from .scenario import load_scenario
+
+    if os.path.isdir(args.file):
+        return _plot_sweep(args)
+    if args.kind is None or args.kind in SWEEP_KINDS:
+        from .plot import KINDS
+
+        raise UsageError(f"{args.file}: --kind must be one of {', '.join(KINDS)} for a scenario "
+                         f"({', '.join(SWEEP_KINDS)} are for a sweep directory)")
 
     stem = os.path.splitext(os.path.basename(args.file))[0]
     output = args.output or f"{stem}-{args.kind}.png"
@@ -169,6 +181,30 @@ def cmd_plot(args: argparse.Namespace) -> int:
     from .plot.save import save
 
     save(figure(analyse(scenario), args.kind), output)
+    print(f"wrote {output}")
+    return EXIT_OK
+
+
+def _plot_sweep(args: argparse.Namespace) -> int:
+    """Figures of a sweep directory (``negotiation sweep --out DIR``)."""
+    if not os.path.exists(os.path.join(args.file, "sweep.sqlite")):
+        raise UsageError(f"{args.file}: not a sweep directory (no sweep.sqlite; "
+                         "make one with `negotiation sweep EXPERIMENT --out DIR`)")
+    if args.kind is not None and args.kind not in SWEEP_KINDS:
+        raise UsageError(f"{args.file}: --kind must be one of {', '.join(SWEEP_KINDS)} "
+                         "for a sweep directory")
+    from .experiments.plots import figure as sweep_figure
+    from .experiments.plots import save_figures
+    from .plot.save import output_format, save
+
+    if args.kind is None:
+        for path in save_figures(args.file):
+            print(f"wrote {path}")
+        return EXIT_OK
+    output = args.output or os.path.join(args.file, f"{args.kind}.png")
+    output_format(output)
+    _check_output(output)
+    save(sweep_figure(args.file, args.kind), output)
     print(f"wrote {output}")
     return EXIT_OK
 
@@ -233,8 +269,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     plot = sub.add_parser("plot", help="draw a briefing figure for a scenario",
                           description="Draw one figure in the house style.")
-    plot.add_argument("file", help="scenario YAML file")
-    plot.add_argument("--kind", required=True, choices=list(KINDS), help="which figure")
+    plot.add_argument("file", help="scenario YAML file, or a sweep directory")
+    plot.add_argument("--kind", choices=list(KINDS) + list(SWEEP_KINDS),
+                      help="which figure (required for a scenario; for a sweep directory "
+                           "the default is every figure that fits it)")
     plot.add_argument("-o", "--output", metavar="PATH",
                       help="output file; .png, .svg or .pdf (default: <scenario>-<kind>.png)")
     plot.set_defaults(func=cmd_plot)
