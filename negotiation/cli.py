@@ -96,7 +96,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             print(str(exc), file=sys.stderr)
             failed += 1
-        except (KeyboardInterrupt, MemoryError):
+        except (KeyboardInterrupt, MemoryError, BrokenPipeError):
             raise
         except Exception as exc:  # a bug: report it for this file and check the others
             if os.environ.get("NEGOTIATION_DEBUG"):
@@ -306,6 +306,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`negotiation validate *.yaml | head`)
+        try:  # no second error when Python flushes stdout at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141  # as if killed by SIGPIPE, like other commands in a pipeline
     except Exception as exc:
         from .errors import NegotiationError, ScenarioError
         from .outputs import OutputError

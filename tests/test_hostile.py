@@ -331,10 +331,10 @@ def _many(n_parties: int = 2, n_issues: int = 1, levels: int = 0, grid: int = 11
 
 
 @pytest.mark.parametrize("text,words", [
-    (_many(n_parties=limits.MAX_PARTIES + 1), "51 parties: the limit is 50"),
+    (_many(n_parties=limits.MAX_PARTIES + 1), "21 parties: the limit is 20"),
     (_many(n_issues=limits.MAX_ISSUES + 1, levels=1), "51 issues: the limit is 50"),
     (_many(n_issues=17, levels=2), "131,072 combinations of levels"),
-    (_many(n_parties=50, n_issues=2, grid=700), "utilities; the limit is 20,000,000"),
+    (_many(n_parties=20, n_issues=2, grid=710), "utilities; the limit is 10,000,000"),
 ])
 def test_count_limits(tmp_path, capsys, text, words):
     assert words in bad(tmp_path, capsys, text)

@@ -19,16 +19,18 @@ MAX_VALUES = 100_000
 MAX_DEPTH = 200
 #: Largest outcome grid (the full product of the issues' grids).
 MAX_OUTCOMES = 5_000_000
-#: Largest outcome grid times the number of parties (the utility matrix, 8 bytes each).
-MAX_UTILITIES = 20_000_000
+#: Largest outcome grid times the number of parties (the utility matrix, 8 bytes each; the
+#: analysis peaks at several copies of it).
+MAX_UTILITIES = 10_000_000
 #: Largest number of breakpoints (value-function kinks inside an issue's range) on one issue.
 MAX_BREAKPOINTS = 1_000
 #: Largest outcome grid times the breakpoints of all issues (grid building and search work).
 MAX_GRID_WORK = 20_000_000
 #: Most combinations of the discrete issues' levels (the search visits each).
 MAX_COMBINATIONS = 100_000
-#: Most parties and most issues.
-MAX_PARTIES = 50
+#: Most parties (the search and the Pareto frontier grow fast with them: 50 parties on a
+#: 40,000-outcome grid took 90 s and 2 GB) and most issues.
+MAX_PARTIES = 20
 MAX_ISSUES = 50
 #: Largest magnitude of any number in a scenario (issue values, batna, costs, weights...).
 MAX_MAGNITUDE = 1e12

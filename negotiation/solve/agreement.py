@@ -76,6 +76,9 @@ def bargaining_range(problem: Problem) -> BargainingRange:
     grid_points = int(problem.agreement.sum())
     deal, slack_value = deal_verdict(problem, slack)
     closest = point_of(problem, slack) if slack is not None else None
+    # the closest outcome is in the agreement set when a deal is possible: it seeds every
+    # range search, so that a thin agreement set always has a first incumbent
+    seed = slack.coords if slack is not None else None
     exact = slack is not None and slack.certified
     if not deal:
         return BargainingRange(False, reservation, {}, {}, slack_value, closest, grid_points,
@@ -90,7 +93,7 @@ def bargaining_range(problem: Problem) -> BargainingRange:
             for sign in (-1.0, 1.0):
                 e = np.zeros(K)
                 e[k] = sign
-                opt = optimise(problem, [Stage("linear", zero_c, e)])
+                opt = optimise(problem, [Stage("linear", zero_c, e)], start=seed)
                 ok = opt is not None and opt.certified
                 exact &= ok
                 issue_ok &= ok
@@ -121,7 +124,7 @@ def bargaining_range(problem: Problem) -> BargainingRange:
         for sign in (-1.0, 1.0):
             c = np.zeros(P)
             c[i] = sign
-            opt = optimise(problem, [Stage("linear", c)])
+            opt = optimise(problem, [Stage("linear", c)], start=seed)
             exact &= opt is not None and opt.certified
             ends.append(float(opt.utilities[i]) if opt is not None else float("nan"))
         parties[n] = (ends[0], ends[1])

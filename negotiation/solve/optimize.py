@@ -163,7 +163,8 @@ def _locks(stage: Stage, crit: Criterion, value: float, u: np.ndarray) -> list[R
 
 
 def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool = True,
-             fixed: dict[int, float] | None = None) -> Optimum | None:
+             fixed: dict[int, float] | None = None,
+             start: np.ndarray | None = None) -> Optimum | None:
     """Lexicographic optimum of ``stages`` over the agreement set (or the whole space).
 
     Parameters
@@ -172,6 +173,9 @@ def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool =
         Restrict to outcomes every veto party accepts (the agreement set).
     fixed:
         ``{issue index: level}`` held fixed (discrete issues only).
+    start:
+        A known outcome (all issue coordinates) to seed the first incumbent,
+        e.g. the closest outcome when the agreement set is thin.
 
     Returns ``None`` when no outcome satisfies the restrictions (at
     ``precision="grid"``: when no grid outcome does).
@@ -186,7 +190,6 @@ def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool =
     # optima of the relaxations, local polish), and a grid start would cost more
     # (a pass over every outcome) than it saves.
     combos = _allowed_combos(problem, fixed)
-    start = None
     rows: list[Row] = []
     if require_agreement:
         for i in np.flatnonzero(problem.veto):
@@ -208,9 +211,9 @@ def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool =
         bounds.append(res.bound)
         certs.append(res.certified)
         if res.coords is None:
-            if crit.kind == "nash" and (res.bound == -np.inf or n_stage > 0 or point is not None):
-                # no outcome gives every player a gain (proven, or none found among the
-                # tied outcomes of a tie-break): the stage is void, the point stays
+            if crit.kind == "nash":
+                # no outcome gives every player a gain (proven, or none found): the stage
+                # is void, the point stays
                 continue
             # proven infeasible, or (rarely) nothing feasible found within the budget
             return None
@@ -218,7 +221,14 @@ def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool =
         u = problem.utilities(point[None])[0]
         rows = rows + _locks(stage, crit, res.value, u)
     if point is None:
-        return None
+        # every stage was a void Nash stage: any agreement, best for the parties in total
+        total = Criterion("linear", np.ones(len(problem.names)), None, problem.d)
+        res = maximise(problem.structure, total, rows, problem.structure.utilities, combos,
+                       [] if start is None else [start],
+                       polish=lambda cr, rw, x: polish(problem, cr, rw, x))
+        if res.coords is None:
+            return None
+        point = res.coords
     ok = bool(certs) and certs[0]
     msg = "" if ok else "branch and bound stopped at its node budget: not certified"
     return _result(problem, stages, point, bounds, certs, ok, nodes, msg)
