@@ -24,5 +24,4 @@ def analyse(scenario: Scenario, *, precision: str = "exact") -> Report:
     of ``negotiation run --format json``.
     """
     problem = Problem(scenario, precision=precision)
-    return Report(scenario=scenario, problem=problem,
-                  results=Context(scenario, problem).results())
+    return Report(scenario=scenario, problem=problem, results=Context(scenario, problem).results())

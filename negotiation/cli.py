@@ -30,8 +30,9 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         from .errors import one_line
 
-        self.exit(EXIT_INPUT, one_line(f"negotiation: error: {message} (see {self.prog} "
-                                       "--help)") + "\n")
+        self.exit(
+            EXIT_INPUT, one_line(f"negotiation: error: {message} (see {self.prog} --help)") + "\n"
+        )
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -82,6 +83,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             problems = []
             if args.strict:
                 from .evidence import missing_evidence
+
                 problems = missing_evidence(scenario)
             for p in problems:
                 print(one_line(str(p)), file=sys.stderr)
@@ -89,9 +91,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 failed += 1
                 continue
             notes = "".join(f"\n  note: {one_line(n)}" for n in scenario.notes)
-            counts = ", ".join(count(len(xs), word) for xs, word in (
-                (scenario.parties, "party"), (scenario.issues, "issue"),
-                (scenario.proposals, "proposal")))
+            counts = ", ".join(
+                count(len(xs), word)
+                for xs, word in (
+                    (scenario.parties, "party"),
+                    (scenario.issues, "issue"),
+                    (scenario.proposals, "proposal"),
+                )
+            )
             print(f"{one_line(f)}: ok ({counts}){notes}")
         except ScenarioError as exc:
             print(str(exc), file=sys.stderr)
@@ -101,9 +108,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except Exception as exc:  # a bug: report it for this file and check the others
             if os.environ.get("NEGOTIATION_DEBUG"):
                 raise
-            print(one_line(f"{f}: internal error: {type(exc).__name__}: {exc} (set "
-                           "NEGOTIATION_DEBUG=1 for a traceback; please report it)"),
-                  file=sys.stderr)
+            print(
+                one_line(
+                    f"{f}: internal error: {type(exc).__name__}: {exc} (set "
+                    "NEGOTIATION_DEBUG=1 for a traceback; please report it)"
+                ),
+                file=sys.stderr,
+            )
             internal += 1
     return EXIT_INTERNAL if internal else EXIT_INPUT if failed else EXIT_OK
 
@@ -147,8 +158,11 @@ def cmd_document(args: argparse.Namespace) -> int:
     from .analysis import analyse
     from .scenario_doc import scenarios_markdown
 
-    command = "negotiation document " + " ".join(args.files) + (
-        f" -o {args.output}" if args.output else "")
+    command = (
+        "negotiation document "
+        + " ".join(args.files)
+        + (f" -o {args.output}" if args.output else "")
+    )
     text = scenarios_markdown([analyse(s) for s in scenarios], command)
     _emit(text, args.output)
     return EXIT_OK
@@ -168,8 +182,10 @@ def cmd_plot(args: argparse.Namespace) -> int:
     if args.kind is None or args.kind in SWEEP_KINDS:
         from .plot import KINDS
 
-        raise UsageError(f"{args.file}: --kind must be one of {', '.join(KINDS)} for a scenario "
-                         f"({', '.join(SWEEP_KINDS)} are for a sweep directory)")
+        raise UsageError(
+            f"{args.file}: --kind must be one of {', '.join(KINDS)} for a scenario "
+            f"({', '.join(SWEEP_KINDS)} are for a sweep directory)"
+        )
 
     stem = os.path.splitext(os.path.basename(args.file))[0]
     output = args.output or f"{stem}-{args.kind}.png"
@@ -188,11 +204,14 @@ def cmd_plot(args: argparse.Namespace) -> int:
 def _plot_sweep(args: argparse.Namespace) -> int:
     """Figures of a sweep directory (``negotiation sweep --out DIR``)."""
     if not os.path.exists(os.path.join(args.file, "sweep.sqlite")):
-        raise UsageError(f"{args.file}: not a sweep directory (no sweep.sqlite; "
-                         "make one with `negotiation sweep EXPERIMENT --out DIR`)")
+        raise UsageError(
+            f"{args.file}: not a sweep directory (no sweep.sqlite; "
+            "make one with `negotiation sweep EXPERIMENT --out DIR`)"
+        )
     if args.kind is not None and args.kind not in SWEEP_KINDS:
-        raise UsageError(f"{args.file}: --kind must be one of {', '.join(SWEEP_KINDS)} "
-                         "for a sweep directory")
+        raise UsageError(
+            f"{args.file}: --kind must be one of {', '.join(SWEEP_KINDS)} for a sweep directory"
+        )
     from .experiments.plots import figure as sweep_figure
     from .experiments.plots import save_figures
     from .plot.save import output_format, save
@@ -227,7 +246,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="negotiation",
-        description="Game-theory analysis of peace talks from evidenced scenario files.")
+        description="Game-theory analysis of peace talks from evidenced scenario files.",
+    )
     from . import __version__
     from .plot import KINDS  # no matplotlib: the package imports it only to draw
 
@@ -235,54 +255,87 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    run = sub.add_parser("run", help="analyse a scenario: bargaining range, solutions, proposals",
-                         description="Analyse one scenario file and print a report.")
+    run = sub.add_parser(
+        "run",
+        help="analyse a scenario: bargaining range, solutions, proposals",
+        description="Analyse one scenario file and print a report.",
+    )
     run.add_argument("file", help="scenario YAML file")
-    run.add_argument("--format", choices=["table", "json"], default="table",
-                     help="readable tables (default) or the JSON contract")
+    run.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="readable tables (default) or the JSON contract",
+    )
     run.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
     run.set_defaults(func=cmd_run)
 
-    val = sub.add_parser("validate", help="check scenario files without analysing them",
-                         description="Check scenario files; exit 2 if any is invalid.")
+    val = sub.add_parser(
+        "validate",
+        help="check scenario files without analysing them",
+        description="Check scenario files; exit 2 if any is invalid.",
+    )
     val.add_argument("files", nargs="+", metavar="FILE")
-    val.add_argument("--strict", action="store_true",
-                     help="also require evidence or an assumption mark for every parameter")
+    val.add_argument(
+        "--strict",
+        action="store_true",
+        help="also require evidence or an assumption mark for every parameter",
+    )
     val.set_defaults(func=cmd_validate)
 
-    cmp_ = sub.add_parser("compare", help="compare scenarios side by side (e.g. over time)",
-                          description="Analyse several scenarios and show what moved "
-                                      "between them, in date order.")
+    cmp_ = sub.add_parser(
+        "compare",
+        help="compare scenarios side by side (e.g. over time)",
+        description="Analyse several scenarios and show what moved between them, in date order.",
+    )
     cmp_.add_argument("files", nargs="+", metavar="FILE")
     cmp_.add_argument("--format", choices=["table", "json"], default="table")
     cmp_.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
-    cmp_.add_argument("--plot", metavar="PATH", help="also draw the comparison figure "
-                                                      "(.png, .svg or .pdf)")
+    cmp_.add_argument(
+        "--plot", metavar="PATH", help="also draw the comparison figure (.png, .svg or .pdf)"
+    )
     cmp_.set_defaults(func=cmd_compare)
 
-    doc = sub.add_parser("document", help="write Markdown: parameters, evidence and results",
-                         description="Document scenarios: each parameter with its value, "
-                                     "evidence and confidence, and what the model says.")
+    doc = sub.add_parser(
+        "document",
+        help="write Markdown: parameters, evidence and results",
+        description="Document scenarios: each parameter with its value, "
+        "evidence and confidence, and what the model says.",
+    )
     doc.add_argument("files", nargs="+", metavar="FILE")
     doc.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
     doc.set_defaults(func=cmd_document)
 
-    plot = sub.add_parser("plot", help="draw a briefing figure for a scenario",
-                          description="Draw one figure in the house style.")
+    plot = sub.add_parser(
+        "plot",
+        help="draw a briefing figure for a scenario",
+        description="Draw one figure in the house style.",
+    )
     plot.add_argument("file", help="scenario YAML file, or a sweep directory")
-    plot.add_argument("--kind", choices=list(KINDS) + list(SWEEP_KINDS),
-                      help="which figure (required for a scenario; for a sweep directory "
-                           "the default is every figure that fits it)")
-    plot.add_argument("-o", "--output", metavar="PATH",
-                      help="output file; .png, .svg or .pdf (default: <scenario>-<kind>.png)")
+    plot.add_argument(
+        "--kind",
+        choices=list(KINDS) + list(SWEEP_KINDS),
+        help="which figure (required for a scenario; for a sweep directory "
+        "the default is every figure that fits it)",
+    )
+    plot.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="output file; .png, .svg or .pdf (default: <scenario>-<kind>.png)",
+    )
     plot.set_defaults(func=cmd_plot)
 
-    brief = sub.add_parser("brief", help="write a two-page briefing (HTML and PDF)",
-                           description="Write a two-page brief and its annex (parameters and "
-                                       "evidence), each as self-contained HTML and as PDF.")
+    brief = sub.add_parser(
+        "brief",
+        help="write a two-page briefing (HTML and PDF)",
+        description="Write a two-page brief and its annex (parameters and "
+        "evidence), each as self-contained HTML and as PDF.",
+    )
     brief.add_argument("file", help="scenario YAML file")
-    brief.add_argument("-o", "--output", metavar="DIR", default="brief",
-                       help="output directory (default: ./brief)")
+    brief.add_argument(
+        "-o", "--output", metavar="DIR", default="brief", help="output directory (default: ./brief)"
+    )
     brief.set_defaults(func=cmd_brief)
 
     from .experiments.cli import add_parser as add_sweep  # light: no numpy at import
@@ -315,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         from .errors import NegotiationError, ScenarioError
         from .outputs import OutputError
+
         if isinstance(exc, ScenarioError):
             print(str(exc), file=sys.stderr)
             return EXIT_INPUT
@@ -326,9 +380,13 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INTERNAL
         if os.environ.get("NEGOTIATION_DEBUG"):
             raise
-        print(one_line(f"internal error: {type(exc).__name__}: {exc} "
-                       "(set NEGOTIATION_DEBUG=1 for a traceback; please report it)"),
-              file=sys.stderr)
+        print(
+            one_line(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(set NEGOTIATION_DEBUG=1 for a traceback; please report it)"
+            ),
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

@@ -29,9 +29,9 @@ class SharedIssue:
 
     name: str
     continuous: bool
-    scale: tuple[float, float] | None     # continuous: the widest range over the scenarios
-    levels: tuple[str, ...] | None        # discrete: every level, in order of appearance
-    issue: Issue                        # as defined in the first scenario
+    scale: tuple[float, float] | None  # continuous: the widest range over the scenarios
+    levels: tuple[str, ...] | None  # discrete: every level, in order of appearance
+    issue: Issue  # as defined in the first scenario
 
 
 @dataclass(frozen=True)
@@ -54,30 +54,40 @@ class Comparison:
         for a, b in zip(self.reports, self.reports[1:]):
             la, lb = self.label(a), self.label(b)
             if a.deal_possible != b.deal_possible:
-                out.append(f"{la} -> {lb}: a deal becomes "
-                           f"{'possible' if b.deal_possible else 'impossible'}.")
+                out.append(
+                    f"{la} -> {lb}: a deal becomes "
+                    f"{'possible' if b.deal_possible else 'impossible'}."
+                )
             for p in self.parties:
                 da, db = a.range.reservation[p], b.range.reservation[p]
                 if abs(db - da) >= 0.005:
-                    out.append(f"{la} -> {lb}: {p}'s reservation value "
-                               f"{'rises' if db > da else 'falls'} from {value(da)} to "
-                               f"{value(db)}.")
+                    out.append(
+                        f"{la} -> {lb}: {p}'s reservation value "
+                        f"{'rises' if db > da else 'falls'} from {value(da)} to "
+                        f"{value(db)}."
+                    )
             for name in self.issues:
                 ra, rb = a.range.issues.get(name), b.range.issues.get(name)
                 if ra is None or rb is None:
                     continue
                 both_levels = ra.levels is not None and rb.levels is not None
                 if both_levels and ra.levels != rb.levels:
-                    out.append(f"{la} -> {lb}: acceptable {name} levels change from "
-                               f"{issue_range(ra)} to {issue_range(rb)}.")
+                    out.append(
+                        f"{la} -> {lb}: acceptable {name} levels change from "
+                        f"{issue_range(ra)} to {issue_range(rb)}."
+                    )
                 elif ra.levels is None and rb.levels is None and _moved(ra, rb):
-                    out.append(f"{la} -> {lb}: the {name} range moves from "
-                               f"{issue_range(ra, sep='-')} to {issue_range(rb, sep='-')}.")
+                    out.append(
+                        f"{la} -> {lb}: the {name} range moves from "
+                        f"{issue_range(ra, sep='-')} to {issue_range(rb, sep='-')}."
+                    )
             na, nb = a.solutions.get("nash"), b.solutions.get("nash")
             if na is not None and nb is not None:
-                moved = [f"{k} {value(na.outcome[k])} -> {value(nb.outcome[k])}"
-                         for k in self.issues
-                         if value(na.outcome[k]) != value(nb.outcome[k])]
+                moved = [
+                    f"{k} {value(na.outcome[k])} -> {value(nb.outcome[k])}"
+                    for k in self.issues
+                    if value(na.outcome[k]) != value(nb.outcome[k])
+                ]
                 if moved:
                     out.append(f"{la} -> {lb}: the Nash solution moves: {'; '.join(moved)}.")
         return out
@@ -85,42 +95,70 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         rs = self.reports
         return {
-            "scenarios": [{"title": r.scenario.title, "date": r.scenario.date,
-                           "file": r.scenario.file} for r in rs],
+            "scenarios": [
+                {"title": r.scenario.title, "date": r.scenario.date, "file": r.scenario.file}
+                for r in rs
+            ],
             "parties": list(self.parties),
             "issues": list(self.issues),
             "reservation": {p: [_num(r.range.reservation[p]) for r in rs] for p in self.parties},
             "deal_possible": [r.deal_possible for r in rs],
-            "bargaining_range": {i: [r.range.issues[i].to_dict() if i in r.range.issues
-                                     else None for r in rs] for i in self.issues},
-            "solutions": {a.key: [None if _solution(r, a.key) is None else
-                                  self._restrict(_solution(r, a.key).to_dict()) for r in rs]
-                          for a in analyses("solution")},
-            "proposals": [{name: {"accepted_by": list(ev.accepted_by),
-                                  "in_agreement_set": ev.in_agreement_set}
-                           for name, ev in r.proposals.items()} for r in rs],
+            "bargaining_range": {
+                i: [r.range.issues[i].to_dict() if i in r.range.issues else None for r in rs]
+                for i in self.issues
+            },
+            "solutions": {
+                a.key: [
+                    None
+                    if _solution(r, a.key) is None
+                    else self._restrict(_solution(r, a.key).to_dict())
+                    for r in rs
+                ]
+                for a in analyses("solution")
+            },
+            "proposals": [
+                {
+                    name: {
+                        "accepted_by": list(ev.accepted_by),
+                        "in_agreement_set": ev.in_agreement_set,
+                    }
+                    for name, ev in r.proposals.items()
+                }
+                for r in rs
+            ],
             "changes": self.changes(),
         }
 
     def _restrict(self, d: dict[str, Any]) -> dict[str, Any]:
-        return {"outcome": {k: v for k, v in d["outcome"].items() if k in self.issues},
-                "utilities": {k: v for k, v in d["utilities"].items() if k in self.parties}}
+        return {
+            "outcome": {k: v for k, v in d["outcome"].items() if k in self.issues},
+            "utilities": {k: v for k, v in d["utilities"].items() if k in self.parties},
+        }
 
     def to_text(self) -> str:
         rs = self.reports
         cols = [self.label(r) for r in rs]
-        out = ["Comparison of " + ", ".join(f"{self.label(r)} ({r.scenario.file})" for r in rs),
-               ""]
+        out = ["Comparison of " + ", ".join(f"{self.label(r)} ({r.scenario.file})" for r in rs), ""]
         rows = [["deal possible"] + ["yes" if r.deal_possible else "no" for r in rs]]
-        rows += [[f"reservation {p}"] + [value(r.range.reservation[p]) for r in rs]
-                 for p in self.parties]
-        rows += [[f"range {i}"] + [issue_range(r.range.issues.get(i), sep="-") for r in rs]
-                 for i in self.issues]
+        rows += [
+            [f"reservation {p}"] + [value(r.range.reservation[p]) for r in rs] for p in self.parties
+        ]
+        rows += [
+            [f"range {i}"] + [issue_range(r.range.issues.get(i), sep="-") for r in rs]
+            for i in self.issues
+        ]
         out += [text_table([""] + cols, rows, right_numbers=False), ""]
         for a in analyses("solution"):
-            rows = [[i] + [value(_solution(r, a.key).outcome[i])
-                           if _solution(r, a.key) is not None else "-" for r in rs]
-                    for i in self.issues]
+            rows = [
+                [i]
+                + [
+                    value(_solution(r, a.key).outcome[i])
+                    if _solution(r, a.key) is not None
+                    else "-"
+                    for r in rs
+                ]
+                for i in self.issues
+            ]
             out += [f"{a.label} solution", text_table(["issue"] + cols, rows), ""]
         out.append("Proposals (accepted by; * = inside the agreement set)")
         for r in rs:
@@ -135,8 +173,9 @@ class Comparison:
 
 def _moved(a: IssueRange, b: IssueRange, tol: float = 1e-3) -> bool:
     """Did a continuous range move by more than ``tol`` at either end?"""
-    return any(x is None or y is None or abs(x - y) > tol
-               for x, y in ((a.min, b.min), (a.max, b.max)))
+    return any(
+        x is None or y is None or abs(x - y) > tol for x, y in ((a.min, b.min), (a.max, b.max))
+    )
 
 
 def _solution(r: Report, key: str) -> Any:
@@ -170,11 +209,18 @@ def compare(reports: Sequence[Report]) -> Comparison:
     rs = chronological(list(reports))
     if not rs:
         raise ValueError("no reports to compare")
-    parties = [p for p in rs[0].scenario.party_names
-               if all(p in r.scenario.party_names for r in rs)]
+    parties = [
+        p for p in rs[0].scenario.party_names if all(p in r.scenario.party_names for r in rs)
+    ]
     every_party: list[str] = []
     for r in rs:
         every_party += [n for n in r.scenario.party_names if n not in every_party]
     shared, left_out = _shared_issues(rs)
-    return Comparison(tuple(rs), tuple(parties), tuple(i.name for i in shared), tuple(shared),
-                      tuple(left_out), tuple(n for n in every_party if n not in parties))
+    return Comparison(
+        tuple(rs),
+        tuple(parties),
+        tuple(i.name for i in shared),
+        tuple(shared),
+        tuple(left_out),
+        tuple(n for n in every_party if n not in parties),
+    )

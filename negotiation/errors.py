@@ -52,8 +52,13 @@ def escape(text: str) -> str:
             out.append(_ESCAPES[ch])
         else:
             code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else
-                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+            out.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
     return "".join(out)
 
 
@@ -96,11 +101,21 @@ def render(value: Any, limit: int = MAX_VALUE) -> str:
     if isinstance(value, str):
         return quote(value, limit)
     if isinstance(value, (list, tuple)):
-        return elide("[" + ", ".join(render(v, limit) for v in value[:20])
-                     + (", ..." if len(value) > 20 else "") + "]", limit)
+        return elide(
+            "["
+            + ", ".join(render(v, limit) for v in value[:20])
+            + (", ..." if len(value) > 20 else "")
+            + "]",
+            limit,
+        )
     if isinstance(value, dict):
-        return elide("{" + ", ".join(quote(k, 20) for k in list(value)[:10])
-                     + (", ..." if len(value) > 10 else "") + "}", limit)
+        return elide(
+            "{"
+            + ", ".join(quote(k, 20) for k in list(value)[:10])
+            + (", ..." if len(value) > 10 else "")
+            + "}",
+            limit,
+        )
     return elide(escape(type(value).__name__), limit)
 
 
@@ -146,8 +161,9 @@ class ScenarioError(NegotiationError, ValueError):
         As given.
     """
 
-    def __init__(self, message: str, path: str = "", file: str | None = None,
-                 line: int | None = None) -> None:
+    def __init__(
+        self, message: str, path: str = "", file: str | None = None, line: int | None = None
+    ) -> None:
         self.message = message
         self.path = path
         self.file = file

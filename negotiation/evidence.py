@@ -87,26 +87,31 @@ def missing_evidence(scenario: Scenario) -> list[str]:
         for parameter in needed[p.name]:
             keys = [k for k in ev if covers(k, parameter)]
             if not keys:
-                problems.append(f"{at(('parties', p.name, 'evidence'))}: no evidence for "
-                                f"'{parameter}' (cite a source, or mark assumption: true "
-                                "with a note and a range)")
+                problems.append(
+                    f"{at(('parties', p.name, 'evidence'))}: no evidence for "
+                    f"'{parameter}' (cite a source, or mark assumption: true "
+                    "with a note and a range)"
+                )
         for key, entry in ev.items():
-            problems += _check_entries(entries(entry),
-                                       at(("parties", p.name, "evidence", key)),
-                                       _scalar(key, scenario, p))
+            problems += _check_entries(
+                entries(entry), at(("parties", p.name, "evidence", key)), _scalar(key, scenario, p)
+            )
     if scenario.conflict is not None:
         ev = scenario.conflict.evidence
         path = ("conflict", "evidence")
         if ev is None:
-            problems.append(f"{at(('conflict',))}: no evidence for the conflict lottery "
-                            "(outcomes, probabilities, costs)")
+            problems.append(
+                f"{at(('conflict',))}: no evidence for the conflict lottery "
+                "(outcomes, probabilities, costs)"
+            )
         elif isinstance(ev, dict) and not ("source" in ev or "assumption" in ev):
             for part in ("outcomes", "costs"):
                 if not any(covers(k, part) for k in ev):
                     problems.append(f"{at(path)}: no evidence for conflict '{part}'")
             for key, entry in ev.items():
-                problems += _check_entries(entries(entry), at(path + (key,)),
-                                           key.startswith("costs") or "probab" in key)
+                problems += _check_entries(
+                    entries(entry), at(path + (key,)), key.startswith("costs") or "probab" in key
+                )
         else:
             problems += _check_entries(entries(ev), at(path), False)
     for prop in scenario.proposals:

@@ -56,8 +56,9 @@ def issue_value(issue: Issue, v: Any) -> str:
     return f"{float(v):.{issue_digits(issue)}f}"
 
 
-def issue_range(r: IssueRange | None, digits: int = 3, sep: str = " to ",
-                empty: str = "none") -> str:
+def issue_range(
+    r: IssueRange | None, digits: int = 3, sep: str = " to ", empty: str = "none"
+) -> str:
     """The values of an issue range: its levels, or ``min to max``; ``-`` when missing."""
     if r is None:
         return "-"
@@ -83,8 +84,9 @@ def count(n: int, word: str, plural: str | None = None) -> str:
     if n == 1:
         return f"{n} {word}"
     if plural is None:
-        plural = word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" \
-            else word + "s"
+        plural = (
+            word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+        )
     return f"{n} {plural}"
 
 
@@ -94,23 +96,31 @@ def shorten(text: str, n: int) -> str:
     if len(text) <= n:
         return text
     cut = text[: max(n - 1, 1)]
-    if " " in cut[n // 2:]:
+    if " " in cut[n // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:") + "…"
 
 
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ",
-               right_numbers: bool = True) -> str:
+def text_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    indent: str = "  ",
+    right_numbers: bool = True,
+) -> str:
     """A plain-text table: text left-aligned, numbers right-aligned (unless told not to)."""
-    widths = [max(len(str(h)), *(len(str(r[j])) for r in rows)) if rows else len(str(h))
-              for j, h in enumerate(headers)]
+    widths = [
+        max(len(str(h)), *(len(str(r[j])) for r in rows)) if rows else len(str(h))
+        for j, h in enumerate(headers)
+    ]
 
     def numeric(x: str) -> bool:
         return x.replace(".", "", 1).replace("-", "", 1).isdigit()
 
     def line(cells: Sequence[str]) -> str:
-        parts = [str(c).rjust(w) if right_numbers and numeric(str(c)) else str(c).ljust(w)
-                 for c, w in zip(cells, widths)]
+        parts = [
+            str(c).rjust(w) if right_numbers and numeric(str(c)) else str(c).ljust(w)
+            for c, w in zip(cells, widths)
+        ]
         return (indent + "  ".join(parts)).rstrip()
 
     rule = indent + "  ".join("-" * w for w in widths)

@@ -99,8 +99,8 @@ def write_files(files: Mapping[str, str | bytes], *, make_dirs: bool = False) ->
         if not make_dirs:
             check_output_path(path)
     created: list[str] = []
-    staged: dict[str, str] = {}      # target -> temporary file with the new contents
-    backups: dict[str, str] = {}     # target -> temporary name of the previous file
+    staged: dict[str, str] = {}  # target -> temporary file with the new contents
+    backups: dict[str, str] = {}  # target -> temporary name of the previous file
     done: list[str] = []
     mode = 0o666 & ~_umask()
     current = paths[0] if paths else ""
@@ -110,8 +110,7 @@ def write_files(files: Mapping[str, str | bytes], *, make_dirs: bool = False) ->
             directory = os.path.dirname(os.path.abspath(path))
             if make_dirs:
                 _make_dirs(directory, created)
-            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-",
-                                       suffix=os.path.basename(path))
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path))
             staged[path] = tmp
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -119,8 +118,11 @@ def write_files(files: Mapping[str, str | bytes], *, make_dirs: bool = False) ->
         for path in paths:
             current = path
             if len(paths) > 1 and os.path.exists(path):
-                fd, backup = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
-                                              prefix=".old-", suffix=os.path.basename(path))
+                fd, backup = tempfile.mkstemp(
+                    dir=os.path.dirname(os.path.abspath(path)),
+                    prefix=".old-",
+                    suffix=os.path.basename(path),
+                )
                 os.close(fd)
                 os.replace(path, backup)
                 backups[path] = backup

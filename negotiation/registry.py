@@ -42,8 +42,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from .report import Report
     from .solve.problem import Problem
 
-__all__ = ["Analysis", "Context", "Marker", "MethodNote", "Package", "analyses", "get",
-           "register", "registered", "unregister"]
+__all__ = [
+    "Analysis",
+    "Context",
+    "Marker",
+    "MethodNote",
+    "Package",
+    "analyses",
+    "get",
+    "register",
+    "registered",
+    "unregister",
+]
 
 KINDS = ("solution", "section")
 METHODS_PAGE = "docs/methods.md"
@@ -74,17 +84,17 @@ class MethodNote:
 class Package:
     """An outcome an analysis points at: marked in the figures, a row in the brief's table."""
 
-    key: str                              # solution key, proposal name, "closest"
-    label: str                            # text next to the marker and in tables
-    kind: str                             # "solution", "proposal", "closest", ...
-    outcome: Mapping[str, Any]            # issue -> value (float or level name)
-    utilities: Mapping[str, float]        # party -> utility
+    key: str  # solution key, proposal name, "closest"
+    label: str  # text next to the marker and in tables
+    kind: str  # "solution", "proposal", "closest", ...
+    outcome: Mapping[str, Any]  # issue -> value (float or level name)
+    utilities: Mapping[str, float]  # party -> utility
     marker: Marker
-    coords: Any = None                    # issue coordinates (numpy array) when known
-    acceptable: bool = True               # every veto party accepts (a filled marker)
+    coords: Any = None  # issue coordinates (numpy array) when known
+    acceptable: bool = True  # every veto party accepts (a filled marker)
     accepted_by: tuple[str, ...] = ()
-    exact: bool = True                    # False: grid-accurate only
-    status: str = ""                      # short text for tables ("accepted", ...)
+    exact: bool = True  # False: grid-accurate only
+    status: str = ""  # short text for tables ("accepted", ...)
 
 
 @dataclass(frozen=True)
@@ -107,8 +117,9 @@ class Analysis:
         if self.kind not in KINDS:
             raise ValueError(f"analysis {self.key!r}: kind must be one of {KINDS}")
         if not self.key.isidentifier():
-            raise ValueError(f"analysis key {self.key!r} must be a Python identifier "
-                             "(it is a JSON key)")
+            raise ValueError(
+                f"analysis key {self.key!r} must be a Python identifier (it is a JSON key)"
+            )
         if self.kind == "solution" and self.marker is None:
             raise ValueError(f"solution {self.key!r} needs a marker for the figures")
 
@@ -118,10 +129,19 @@ class Analysis:
             return list(self.packages(report, result))
         if self.kind == "solution" and result is not None:
             assert self.marker is not None
-            return [Package(self.key, self.label, "solution", dict(result.outcome),
-                            dict(result.utilities), self.marker,
-                            getattr(result, "coords", None),
-                            exact=bool(getattr(result, "exact", True)), status="solution")]
+            return [
+                Package(
+                    self.key,
+                    self.label,
+                    "solution",
+                    dict(result.outcome),
+                    dict(result.utilities),
+                    self.marker,
+                    getattr(result, "coords", None),
+                    exact=bool(getattr(result, "exact", True)),
+                    status="solution",
+                )
+            ]
         return []
 
 
@@ -196,8 +216,9 @@ class Context:
     a cycle raises :class:`RuntimeError`.
     """
 
-    def __init__(self, scenario: Scenario, problem: Problem,
-                 registry: tuple[Analysis, ...] | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, problem: Problem, registry: tuple[Analysis, ...] | None = None
+    ) -> None:
         self.scenario = scenario
         self.problem = problem
         self._analyses = {a.key: a for a in (analyses() if registry is None else registry)}
@@ -208,7 +229,7 @@ class Context:
         if key in self._results:
             return self._results[key]
         if key in self._running:
-            chain = " -> ".join(self._running[self._running.index(key):] + [key])
+            chain = " -> ".join(self._running[self._running.index(key) :] + [key])
             raise RuntimeError(f"analyses depend on each other in a cycle: {chain}")
         self._running.append(key)
         try:

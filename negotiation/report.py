@@ -23,9 +23,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Top-level keys of the JSON in the order of the first version of the contract; keys
 #: added later come after them, in registry order.
-JSON_ORDER = ("scenario", "parties", "issues", "reservation", "deal_possible",
-              "bargaining_range", "party_range", "solutions", "proposals", "pareto", "sources",
-              "closest", "agreement_grid_points", "veto", "notes")
+JSON_ORDER = (
+    "scenario",
+    "parties",
+    "issues",
+    "reservation",
+    "deal_possible",
+    "bargaining_range",
+    "party_range",
+    "solutions",
+    "proposals",
+    "pareto",
+    "sources",
+    "closest",
+    "agreement_grid_points",
+    "veto",
+    "notes",
+)
 
 #: Order of packages in figures and tables: solutions, then proposals, then the rest.
 PACKAGE_ORDER = {"solution": 0, "proposal": 1}
@@ -51,8 +65,7 @@ class Report:
     @property
     def solutions(self) -> dict[str, Solution | None]:
         """Every solution-kind result, in registry order (``None``: no deal)."""
-        return {a.key: self.results[a.key] for a in analyses("solution")
-                if a.key in self.results}
+        return {a.key: self.results[a.key] for a in analyses("solution") if a.key in self.results}
 
     @property
     def proposals(self) -> dict[str, ProposalEvaluation]:
@@ -73,16 +86,22 @@ class Report:
 
     def packages(self) -> list[Package]:
         """Every package an analysis points at: solutions, then proposals, then others."""
-        out = [p for a in analyses() if a.key in self.results
-               for p in a.packages_of(self, self.results[a.key])]
+        out = [
+            p
+            for a in analyses()
+            if a.key in self.results
+            for p in a.packages_of(self, self.results[a.key])
+        ]
         return sorted(out, key=lambda p: PACKAGE_ORDER.get(p.kind, len(PACKAGE_ORDER)))
 
     def __repr__(self) -> str:
         s = self.scenario
         n_sol = sum(v is not None for v in self.solutions.values())
-        return (f"<Report {s.title!r} ({s.date or 'undated'}): "
-                f"deal_possible={self.deal_possible}, {n_sol} solutions, "
-                f"{len(self.proposals)} proposals, analyses: {', '.join(self.results)}>")
+        return (
+            f"<Report {s.title!r} ({s.date or 'undated'}): "
+            f"deal_possible={self.deal_possible}, {n_sol} solutions, "
+            f"{len(self.proposals)} proposals, analyses: {', '.join(self.results)}>"
+        )
 
     # ------------------------------------------------------------------ outputs
     def to_dict(self) -> dict[str, Any]:
@@ -140,10 +159,12 @@ def solutions_text(report: Report) -> list[str]:
             rows.append([a.label] + ["-"] * (len(s.issues) + len(s.parties)))
             continue
         mark = "" if getattr(sol, "certified", True) else " *"
-        rows.append([a.label + mark] + [value(sol.outcome[i.name]) for i in s.issues]
-                    + [value(sol.utilities[n]) for n in s.party_names])
-    out.append(text_table(["solution"] + s.issue_names + [f"u({n})" for n in s.party_names],
-                          rows))
+        rows.append(
+            [a.label + mark]
+            + [value(sol.outcome[i.name]) for i in s.issues]
+            + [value(sol.utilities[n]) for n in s.party_names]
+        )
+    out.append(text_table(["solution"] + s.issue_names + [f"u({n})" for n in s.party_names], rows))
     out += certificate_lines(report)
     return out + [""]
 
@@ -154,16 +175,20 @@ def certificate_lines(report: Report) -> list[str]:
     if not sols:
         return []
     if all(getattr(v, "certified", False) for v in sols.values()):
-        return ["  certified optimum: each solution is the global optimum of its criterion over "
-                "the continuous agreement set (proven bound, gap <= 1e-9)"]
+        return [
+            "  certified optimum: each solution is the global optimum of its criterion over "
+            "the continuous agreement set (proven bound, gap <= 1e-9)"
+        ]
     if all(getattr(v, "precision", "exact") == "grid" for v in sols.values()):
         return ["  * best grid outcomes (precision 'grid'): not certified"]
     out = []
     for key, sol in sols.items():
         if not getattr(sol, "certified", False):
             gap = getattr(sol, "gap", float("nan"))
-            out.append(f"  * {key}: not certified; the true optimum of its criterion is at most "
-                       f"{gap:.2g} better (search budget reached)")
+            out.append(
+                f"  * {key}: not certified; the true optimum of its criterion is at most "
+                f"{gap:.2g} better (search budget reached)"
+            )
     return out
 
 

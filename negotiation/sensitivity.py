@@ -94,31 +94,50 @@ class Sensitivity:
     @property
     def slack_change(self) -> float:
         """The larger change of ``max_slack`` at the two ends."""
-        return max((abs(s - self.baseline_slack) for s in self.slack
-                    if s is not None and math.isfinite(s) and math.isfinite(self.baseline_slack)),
-                   default=0.0)
+        return max(
+            (
+                abs(s - self.baseline_slack)
+                for s in self.slack
+                if s is not None and math.isfinite(s) and math.isfinite(self.baseline_slack)
+            ),
+            default=0.0,
+        )
 
     @property
     def matters(self) -> bool:
         """Does either end flip the deal, move the Nash solution or (no deal) the gap?"""
-        return (self.deal_flips > 0 or self.shift > EFFECT_TOL
-                or (not self.baseline_deal and self.slack_change > EFFECT_TOL))
+        return (
+            self.deal_flips > 0
+            or self.shift > EFFECT_TOL
+            or (not self.baseline_deal and self.slack_change > EFFECT_TOL)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (for JSON)."""
-        return {"path": self.path, "label": self.label, "value": copy_data(self.value),
-                "low": self.low, "high": self.high,
-                "deal_low": self.deal[0], "deal_high": self.deal[1],
-                "deal_flips": self.deal_flips,
-                "nash_shift_low": self.nash_shift[0], "nash_shift_high": self.nash_shift[1],
-                "max_slack_low": self.slack[0], "max_slack_high": self.slack[1],
-                "nash_low": self.nash[0], "nash_high": self.nash[1],
-                "errors": list(self.errors)}
+        return {
+            "path": self.path,
+            "label": self.label,
+            "value": copy_data(self.value),
+            "low": self.low,
+            "high": self.high,
+            "deal_low": self.deal[0],
+            "deal_high": self.deal[1],
+            "deal_flips": self.deal_flips,
+            "nash_shift_low": self.nash_shift[0],
+            "nash_shift_high": self.nash_shift[1],
+            "max_slack_low": self.slack[0],
+            "max_slack_high": self.slack[1],
+            "nash_low": self.nash[0],
+            "nash_high": self.nash[1],
+            "errors": list(self.errors),
+        }
 
     def __repr__(self) -> str:
         flips = f", deal flips at {self.deal_flips} end(s)" if self.deal_flips else ""
-        return (f"Sensitivity({self.label} {self.low:g} to {self.high:g}{flips}, "
-                f"Nash shift {self.shift:.3f})")
+        return (
+            f"Sensitivity({self.label} {self.low:g} to {self.high:g}{flips}, "
+            f"Nash shift {self.shift:.3f})"
+        )
 
 
 def screened(scenario: Scenario, among: Iterable[Assumption] | None = None) -> list[Assumption]:
@@ -152,8 +171,9 @@ def screened(scenario: Scenario, among: Iterable[Assumption] | None = None) -> l
     return out
 
 
-def screen(scenario: Scenario, precision: str = "grid",
-           among: Iterable[Assumption] | None = None) -> list[Sensitivity]:
+def screen(
+    scenario: Scenario, precision: str = "grid", among: Iterable[Assumption] | None = None
+) -> list[Sensitivity]:
     """Move every screened assumption to both ends of its range; rank the results.
 
     Parameters
@@ -180,8 +200,12 @@ def screen(scenario: Scenario, precision: str = "grid",
     return results
 
 
-def top_assumptions(scenario: Scenario, n: int = 3, precision: str = "grid",
-                    among: Iterable[Assumption] | None = None) -> list[Sensitivity]:
+def top_assumptions(
+    scenario: Scenario,
+    n: int = 3,
+    precision: str = "grid",
+    among: Iterable[Assumption] | None = None,
+) -> list[Sensitivity]:
     """The ``n`` assumptions whose ranges move the analysis most.
 
     Parameters
@@ -254,10 +278,20 @@ def _one(scenario: Scenario, base: _Summary, a: Assumption, precision: str) -> S
         shift.append(None if report is None else _nash_shift(base, report))
         sol = None if report is None else report.solutions.get("nash")
         nash.append(None if sol is None else dict(sol.outcome))
-    return Sensitivity(a.path, a.label, a.value, a.range[0], a.range[1],
-                       (deal[0], deal[1]), base.deal_possible, (shift[0], shift[1]),
-                       (slack[0], slack[1]), base.max_slack, (nash[0], nash[1]),
-                       tuple(errors))
+    return Sensitivity(
+        a.path,
+        a.label,
+        a.value,
+        a.range[0],
+        a.range[1],
+        (deal[0], deal[1]),
+        base.deal_possible,
+        (shift[0], shift[1]),
+        (slack[0], slack[1]),
+        base.max_slack,
+        (nash[0], nash[1]),
+        tuple(errors),
+    )
 
 
 def _same(scenario: Scenario, path: str, value: float) -> bool:

@@ -100,27 +100,36 @@ def to_frame(report: Report, kind: str) -> Any:
     try:
         import pandas as pd  # type: ignore[import-untyped]
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("to_frame needs pandas: pip install 'negotiation[tables]' "
-                          "(or use to_records)") from exc
+        raise ImportError(
+            "to_frame needs pandas: pip install 'negotiation[tables]' (or use to_records)"
+        ) from exc
     frame = pd.DataFrame.from_records(rows, columns=columns)
     for issue in report.scenario.issues:
         if not issue.continuous and kind in ("solutions", "proposals", "pareto"):
-            frame[issue.name] = pd.Categorical(frame[issue.name],
-                                               categories=list(issue.levels or ()), ordered=True)
+            frame[issue.name] = pd.Categorical(
+                frame[issue.name], categories=list(issue.levels or ()), ordered=True
+            )
     return frame
 
 
 # --------------------------------------------------------------------------- tables
 def _table(report: Report, kind: str) -> tuple[list[str], list[Row]]:
-    builders = {"solutions": _solutions, "proposals": _proposals, "ranges": _ranges,
-                "parties": _parties, "pareto": _pareto}
+    builders = {
+        "solutions": _solutions,
+        "proposals": _proposals,
+        "ranges": _ranges,
+        "parties": _parties,
+        "pareto": _pareto,
+    }
     if kind not in builders:
         raise ValueError(f"unknown table kind {kind!r}; choose one of {', '.join(KINDS)}")
     columns, rows = builders[kind](report)
     if len(set(columns)) != len(columns):
         twice = sorted({c for c in columns if columns.count(c) > 1})
-        raise ValueError(f"the {kind} table would have two columns called "
-                         f"{', '.join(map(repr, twice))}: rename the issue")
+        raise ValueError(
+            f"the {kind} table would have two columns called "
+            f"{', '.join(map(repr, twice))}: rename the issue"
+        )
     return columns, rows
 
 
@@ -146,8 +155,17 @@ def _number(x: Any) -> float | None:
 
 def _solutions(report: Report) -> tuple[list[str], list[Row]]:
     s = report.scenario
-    columns = ["solution", "label", *s.issue_names, *_u(report), "exact", "certified", "gap",
-               "method", "message"]
+    columns = [
+        "solution",
+        "label",
+        *s.issue_names,
+        *_u(report),
+        "exact",
+        "certified",
+        "gap",
+        "method",
+        "message",
+    ]
     rows = []
     for key, sol in report.solutions.items():
         row: Row = {"solution": key, "label": _label(key)}
@@ -169,9 +187,12 @@ def _proposals(report: Report) -> tuple[list[str], list[Row]]:
     s = report.scenario
     veto = [p.name for p in s.parties if p.veto]
     solutions = list(report.solutions)
-    columns = (["proposal", *s.issue_names, *_u(report), "accepted_by", "in_agreement_set",
-                "margin"] + [f"surplus_{n}" for n in s.party_names]
-               + [f"distance_{k}" for k in solutions] + ["source"])
+    columns = (
+        ["proposal", *s.issue_names, *_u(report), "accepted_by", "in_agreement_set", "margin"]
+        + [f"surplus_{n}" for n in s.party_names]
+        + [f"distance_{k}" for k in solutions]
+        + ["source"]
+    )
     rows = []
     for name, ev in report.proposals.items():
         row: Row = {"proposal": name}
@@ -188,8 +209,20 @@ def _proposals(report: Report) -> tuple[list[str], list[Row]]:
 
 
 def _ranges(report: Report) -> tuple[list[str], list[Row]]:
-    columns = ["issue", "continuous", "min", "max", "levels", "certified", "efficient_min",
-               "efficient_max", "efficient_levels", "scale_min", "scale_max", "unit"]
+    columns = [
+        "issue",
+        "continuous",
+        "min",
+        "max",
+        "levels",
+        "certified",
+        "efficient_min",
+        "efficient_max",
+        "efficient_levels",
+        "scale_min",
+        "scale_max",
+        "unit",
+    ]
     efficient = report.pareto.issue_ranges(report.problem.space)
     rows = []
     for issue in report.scenario.issues:
@@ -199,8 +232,7 @@ def _ranges(report: Report) -> tuple[list[str], list[Row]]:
         for prefix, ir in (("", r), ("efficient_", e)):
             row[f"{prefix}min"] = None if ir is None or ir.min is None else float(ir.min)
             row[f"{prefix}max"] = None if ir is None or ir.max is None else float(ir.max)
-            row[f"{prefix}levels"] = (None if ir is None or ir.levels is None
-                                      else list(ir.levels))
+            row[f"{prefix}levels"] = None if ir is None or ir.levels is None else list(ir.levels)
         row["certified"] = None if r is None else getattr(r, "certified", None)
         if issue.continuous and issue.range is not None:
             row["scale_min"], row["scale_max"] = float(issue.range[0]), float(issue.range[1])
@@ -216,10 +248,16 @@ def _parties(report: Report) -> tuple[list[str], list[Row]]:
     rows = []
     for p in report.scenario.parties:
         lo, hi = report.range.parties.get(p.name, (None, None))
-        rows.append({"party": p.name, "veto": p.veto, "power": float(p.power),
-                     "reservation": float(report.range.reservation[p.name]),
-                     "min": None if lo is None else float(lo),
-                     "max": None if hi is None else float(hi)})
+        rows.append(
+            {
+                "party": p.name,
+                "veto": p.veto,
+                "power": float(p.power),
+                "reservation": float(report.range.reservation[p.name]),
+                "min": None if lo is None else float(lo),
+                "max": None if hi is None else float(hi),
+            }
+        )
     return columns, rows
 
 

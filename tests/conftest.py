@@ -20,14 +20,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 import glob  # noqa: E402
-from functools import lru_cache  # noqa: E402
+from functools import cache  # noqa: E402
 
 import pytest  # noqa: E402
 
 SHIPPED = sorted(glob.glob("scenarios/*.yaml"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def analysed(path: str):
     """The analysis of a scenario file, computed once per test session."""
     import negotiation as ng

@@ -9,6 +9,7 @@ import copy
 
 import numpy as np
 import pytest
+from helpers import pie
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
@@ -18,8 +19,6 @@ from negotiation.scenario.load import load_scenario, scenario_from_dict
 from negotiation.solve import bnb
 from negotiation.solve.lp import solve_batch
 from negotiation.solve.optimize import Stage, optimise
-
-from helpers import pie
 
 SHIPPED = ["scenarios/munich-2025-02.yaml", "scenarios/berlin-2025-12.yaml",
            "scenarios/munich-2026-02.yaml"]

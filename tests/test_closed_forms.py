@@ -13,14 +13,13 @@ import math
 
 import numpy as np
 import pytest
+from helpers import pie
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from scipy.optimize import brentq, minimize_scalar
 
 import negotiation as ng
 from negotiation.solve.cooperative import all_solutions
-
-from helpers import pie
 
 TOL = 1e-6
 

@@ -10,13 +10,12 @@ import itertools
 
 import numpy as np
 import pytest
+from helpers import random_scenario
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import negotiation as ng
 from negotiation.solve.cooperative import SOLUTIONS, all_solutions
-
-from helpers import random_scenario
 
 SOL_TOL = 1e-6
 

@@ -30,9 +30,14 @@ def pareto_frontier(problem: Problem) -> ParetoFrontier:
 
 
 def to_json(report: Report, f: ParetoFrontier) -> dict[str, Any]:
-    return {"pareto": {"size": f.size,
-                       "issue_range": {k: v.to_dict() for k, v in
-                                       f.issue_ranges(report.problem.space).items()}}}
+    return {
+        "pareto": {
+            "size": f.size,
+            "issue_range": {
+                k: v.to_dict() for k, v in f.issue_ranges(report.problem.space).items()
+            },
+        }
+    }
 
 
 def to_text(report: Report, f: ParetoFrontier) -> list[str]:
@@ -42,8 +47,14 @@ def to_text(report: Report, f: ParetoFrontier) -> list[str]:
     rows = []
     for issue in report.scenario.issues:
         ir = eff[issue.name]
-        rows.append([issue.name, ", ".join(ir.levels) if ir.levels is not None
-                     else f"{value(ir.min)} to {value(ir.max)}"])
+        rows.append(
+            [
+                issue.name,
+                ", ".join(ir.levels)
+                if ir.levels is not None
+                else f"{value(ir.min)} to {value(ir.max)}",
+            ]
+        )
     title = "Efficient range (values on the Pareto frontier of the agreement set, grid-accurate)"
     return [title, text_table(["issue", "efficient"], rows), ""]
 
@@ -54,7 +65,9 @@ PARETO = Analysis(
     compute=lambda ctx: pareto_frontier(ctx.problem),
     method=MethodNote(
         "The Pareto frontier holds the agreements that no other agreement improves for one "
-        "party without hurting another (every party counts; on the grid).", "pareto-frontier"),
+        "party without hurting another (every party counts; on the grid).",
+        "pareto-frontier",
+    ),
     json=to_json,
     text=to_text,
     summary=lambda report, f: f"Pareto frontier of the agreement set: {f.size} grid outcomes",

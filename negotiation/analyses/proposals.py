@@ -19,14 +19,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..report import Report
 
 PROPOSAL = Marker("o", 9)
-MARGIN_NOTE = ("  margin: smallest surplus u - reservation among veto parties "
-               "(negative: someone vetoes)")
+MARGIN_NOTE = (
+    "  margin: smallest surplus u - reservation among veto parties (negative: someone vetoes)"
+)
 
 
 def compute(ctx: Context) -> dict[str, ProposalEvaluation]:
     solutions = ctx.solutions()
-    return {p.name: evaluate_proposal(ctx.problem, p.name, p.outcome, solutions, p.source)
-            for p in ctx.scenario.proposals}
+    return {
+        p.name: evaluate_proposal(ctx.problem, p.name, p.outcome, solutions, p.source)
+        for p in ctx.scenario.proposals
+    }
 
 
 def margin(report: Report, ev: ProposalEvaluation) -> float:
@@ -40,14 +43,28 @@ def to_text(report: Report, proposals: dict[str, ProposalEvaluation]) -> list[st
     s = report.scenario
     rows = []
     for name, ev in proposals.items():
-        rows.append([name] + [value(ev.point.outcome[i.name]) for i in s.issues]
-                    + [value(ev.point.utilities[n]) for n in s.party_names]
-                    + [", ".join(ev.accepted_by) or "nobody",
-                       "yes" if ev.in_agreement_set else "no", signed(margin(report, ev))])
-    return ["Proposals",
-            text_table(["proposal"] + s.issue_names + [f"u({n})" for n in s.party_names]
-                       + ["accepted by", "deal?", "margin"], rows),
-            MARGIN_NOTE, ""]
+        rows.append(
+            [name]
+            + [value(ev.point.outcome[i.name]) for i in s.issues]
+            + [value(ev.point.utilities[n]) for n in s.party_names]
+            + [
+                ", ".join(ev.accepted_by) or "nobody",
+                "yes" if ev.in_agreement_set else "no",
+                signed(margin(report, ev)),
+            ]
+        )
+    return [
+        "Proposals",
+        text_table(
+            ["proposal"]
+            + s.issue_names
+            + [f"u({n})" for n in s.party_names]
+            + ["accepted by", "deal?", "margin"],
+            rows,
+        ),
+        MARGIN_NOTE,
+        "",
+    ]
 
 
 def status(report: Report, ev: ProposalEvaluation) -> str:
@@ -57,10 +74,20 @@ def status(report: Report, ev: ProposalEvaluation) -> str:
 
 
 def packages(report: Report, proposals: dict[str, ProposalEvaluation]) -> list[Package]:
-    return [Package(name, name, "proposal", dict(ev.point.outcome), dict(ev.point.utilities),
-                    PROPOSAL, acceptable=ev.in_agreement_set, accepted_by=tuple(ev.accepted_by),
-                    status=status(report, ev))
-            for name, ev in proposals.items()]
+    return [
+        Package(
+            name,
+            name,
+            "proposal",
+            dict(ev.point.outcome),
+            dict(ev.point.utilities),
+            PROPOSAL,
+            acceptable=ev.in_agreement_set,
+            accepted_by=tuple(ev.accepted_by),
+            status=status(report, ev),
+        )
+        for name, ev in proposals.items()
+    ]
 
 
 def to_json(report: Report, proposals: dict[str, ProposalEvaluation]) -> dict[str, Any]:
@@ -72,9 +99,11 @@ PROPOSALS = Analysis(
     label="proposals",
     compute=compute,
     marker=PROPOSAL,
-    method=MethodNote("A proposal is a deal when every veto party gets at least its "
-                      "reservation value; its margin is the smallest such surplus.",
-                      "proposal-evaluation"),
+    method=MethodNote(
+        "A proposal is a deal when every veto party gets at least its "
+        "reservation value; its margin is the smallest such surplus.",
+        "proposal-evaluation",
+    ),
     json=to_json,
     text=to_text,
     packages=packages,

@@ -47,8 +47,12 @@ class Brief:
     def files(self, directory: str) -> dict[str, str | bytes]:
         """``path: contents`` of the four files in ``directory``."""
         base = os.path.join(directory, self.name)
-        return {f"{base}.html": self.html, f"{base}.pdf": self.pdf,
-                f"{base}-annex.html": self.annex_html, f"{base}-annex.pdf": self.annex_pdf}
+        return {
+            f"{base}.html": self.html,
+            f"{base}.pdf": self.pdf,
+            f"{base}-annex.html": self.annex_html,
+            f"{base}-annex.pdf": self.annex_pdf,
+        }
 
 
 def brief_name(report: Report) -> str:
@@ -66,8 +70,13 @@ def brief_command(file: str | None, output: str | None = None) -> str:
     return cmd + (f" -o {shlex.quote(output)}" if output else "")
 
 
-def make_brief(report: Report, *, name: str | None = None, output: str | None = None,
-               assumptions: Sequence[Any] | None = None) -> Brief:
+def make_brief(
+    report: Report,
+    *,
+    name: str | None = None,
+    output: str | None = None,
+    assumptions: Sequence[Any] | None = None,
+) -> Brief:
     """The brief and annex of ``report``, rendered to HTML and PDF.
 
     ``assumptions``: the screened assumptions to show (default:
@@ -89,12 +98,24 @@ def make_brief(report: Report, *, name: str | None = None, output: str | None = 
     annex = build_annex(report, name)
     pdf, pages = render_pdf(brief, link_suffix=".pdf")
     annex_pdf, annex_pages = render_pdf(annex, link_suffix=".pdf")
-    return Brief(name, render_html(brief, command, __version__), pdf, pages,
-                 render_html(annex, command, __version__), annex_pdf, annex_pages)
+    return Brief(
+        name,
+        render_html(brief, command, __version__),
+        pdf,
+        pages,
+        render_html(annex, command, __version__),
+        annex_pdf,
+        annex_pages,
+    )
 
 
-def write_brief(report: Report, directory: str, *, name: str | None = None,
-                assumptions: Sequence[Any] | None = None) -> list[str]:
+def write_brief(
+    report: Report,
+    directory: str,
+    *,
+    name: str | None = None,
+    assumptions: Sequence[Any] | None = None,
+) -> list[str]:
     """Write the brief's four files into ``directory`` (created if needed), all or nothing.
 
     Returns the paths written; raises :class:`negotiation.outputs.OutputError`

@@ -123,12 +123,15 @@ def parameter_rows(report: Report) -> list[Row]:
 
 def parameter_table(report: Report) -> Table:
     rows = parameter_rows(report)
-    marks = tuple("flag" if r[4].startswith("assumption") or r[4] == "none" else ""
-                  for r in rows)
-    return Table(("party", "parameter", "value", "evidence (source and note)", "confidence"),
-                 tuple(rows), (0.8, 1.2, 1.3, 4.2, 1.1),
-                 "Every model parameter, its value and the evidence behind it, as given in the "
-                 "scenario file. Assumptions are marked, with the range to test.", marks=marks)
+    marks = tuple("flag" if r[4].startswith("assumption") or r[4] == "none" else "" for r in rows)
+    return Table(
+        ("party", "parameter", "value", "evidence (source and note)", "confidence"),
+        tuple(rows),
+        (0.8, 1.2, 1.3, 4.2, 1.1),
+        "Every model parameter, its value and the evidence behind it, as given in the "
+        "scenario file. Assumptions are marked, with the range to test.",
+        marks=marks,
+    )
 
 
 def sources_table(report: Report) -> Table:
@@ -137,22 +140,36 @@ def sources_table(report: Report) -> Table:
         where = str(src.get("url") or src.get("file") or "")
         if src.get("section"):
             where += f" ({src['section']})"
-        rows.append((key, str(src.get("title", "")), str(src.get("outlet", "")),
-                     str(src.get("date", "")), where))
-    return Table(("key", "title", "outlet", "date", "file or address"), tuple(rows),
-                 (0.9, 3.2, 1.1, 0.9, 2.4), "Sources listed in the scenario file.")
+        rows.append(
+            (
+                key,
+                str(src.get("title", "")),
+                str(src.get("outlet", "")),
+                str(src.get("date", "")),
+                where,
+            )
+        )
+    return Table(
+        ("key", "title", "outlet", "date", "file or address"),
+        tuple(rows),
+        (0.9, 3.2, 1.1, 0.9, 2.4),
+        "Sources listed in the scenario file.",
+    )
 
 
 def build_annex(report: Report, brief_name: str) -> Document:
     """The annex document; ``brief_name`` is the brief's file name (without suffix)."""
     s = report.scenario
     date = date_text(s)
-    doc = Document(title=f"Annex: parameters and evidence — {s.title}",
-                   meta=f"Annex to the negotiation brief · {date} · scenario file "
-                        f"{s.file or 'scenario built in code'}",
-                   footer=f"Annex · {s.title} · {date}")
-    doc.blocks.append(Para("Back to the brief: ", "meta",
-                           link=(f"{brief_name}.html", f"{brief_name}.html")))
+    doc = Document(
+        title=f"Annex: parameters and evidence — {s.title}",
+        meta=f"Annex to the negotiation brief · {date} · scenario file "
+        f"{s.file or 'scenario built in code'}",
+        footer=f"Annex · {s.title} · {date}",
+    )
+    doc.blocks.append(
+        Para("Back to the brief: ", "meta", link=(f"{brief_name}.html", f"{brief_name}.html"))
+    )
     doc.blocks.append(Heading("Parameters and evidence"))
     doc.blocks.append(parameter_table(report))
     if s.notes:
@@ -163,6 +180,11 @@ def build_annex(report: Report, brief_name: str) -> Document:
         doc.blocks.append(sources_table(report))
     else:
         doc.blocks.append(Para("The scenario file lists no sources."))
-    doc.blocks.append(Para(f"{count(len(parameter_rows(report)), 'evidence row')}, "
-                           f"{count(len(s.sources), 'source')}.", "small"))
+    doc.blocks.append(
+        Para(
+            f"{count(len(parameter_rows(report)), 'evidence row')}, "
+            f"{count(len(s.sources), 'source')}.",
+            "small",
+        )
+    )
     return doc

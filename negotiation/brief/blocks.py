@@ -37,10 +37,10 @@ class Image:
 
     kind: str
     png: bytes
-    width: float                 # inches (the figure's natural size)
+    width: float  # inches (the figure's natural size)
     height: float
     caption: str
-    command: str                 # the command that redraws it
+    command: str  # the command that redraws it
     alt: str
 
 
@@ -48,7 +48,7 @@ class Image:
 class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...]     # relative column widths
+    widths: tuple[float, ...]  # relative column widths
     caption: str = ""
     numeric: tuple[bool, ...] = ()
     #: per row: "" or any of "rule" (a rule above), "muted", "flag" (``flag_column`` in red)

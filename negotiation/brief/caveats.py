@@ -51,8 +51,9 @@ def assumption_sentence(report: Report, item: Any) -> str:
             shifts.append((float(s), at))
     if shifts:
         size, at = max(shifts, key=lambda t: t[0])
-        effects.append(f"at {short(at)} the Nash solution moves by {value(size, 2)} "
-                       "(issues scaled 0 to 1)")
+        effects.append(
+            f"at {short(at)} the Nash solution moves by {value(size, 2)} (issues scaled 0 to 1)"
+        )
     return text + (": " + "; ".join(effects) if effects else "") + "."
 
 
@@ -60,8 +61,11 @@ def assumption_counts(report: Report) -> Counter:
     """How many evidence entries marked ``assumption: true`` each party has."""
     counts: Counter = Counter()
     for p in report.scenario.parties:
-        keys = {key for key, ev in (p.evidence or {}).items()
-                if any(e.get("assumption") for e in entries(ev))}
+        keys = {
+            key
+            for key, ev in (p.evidence or {}).items()
+            if any(e.get("assumption") for e in entries(ev))
+        }
         counts[p.name] = len(keys)
     return +counts
 
@@ -77,22 +81,30 @@ def caveats(report: Report) -> list[str]:
     if total:
         per = join_words([f"{n} {k}" for k, n in counts.items()])
         verb = "rests" if total == 1 else "rest"
-        out.append(f"{count(total, 'party parameter')} {verb} on assumptions rather than a "
-                   f"source ({per}); the annex lists each with the range to test.")
+        out.append(
+            f"{count(total, 'party parameter')} {verb} on assumptions rather than a "
+            f"source ({per}); the annex lists each with the range to test."
+        )
     missing = missing_evidence(s)
     if missing:
-        out.append(f"{count(len(missing), 'evidence gap')} in the scenario file "
-                   "(negotiation validate --strict lists them).")
+        out.append(
+            f"{count(len(missing), 'evidence gap')} in the scenario file "
+            "(negotiation validate --strict lists them)."
+        )
     grid = join_words([f"{i.name} {i.grid} points" for i in s.issues if i.continuous])
     if grid:
-        text = (f"Grid: {report.problem.space.size:,} packages ({grid}; discrete issues by "
-                "level); counts are on this grid, solutions and ranges are refined from it.")
+        text = (
+            f"Grid: {report.problem.space.size:,} packages ({grid}; discrete issues by "
+            "level); counts are on this grid, solutions and ranges are refined from it."
+        )
         inexact = [a for a, v in report.solutions.items() if v is not None and not v.exact]
         if inexact:
             text += f" Grid-accurate only: {join_words(inexact)}."
         out.append(text)
     if s.notes:
         out.append(f"{count(len(s.notes), 'note')} from loading the scenario (in the annex).")
-    out.append("Utilities model each party's preferences from the sources; they are not "
-               "forecasts, and changing an assumed number can move the solutions.")
+    out.append(
+        "Utilities model each party's preferences from the sources; they are not "
+        "forecasts, and changing an assumed number can move the solutions."
+    )
     return out

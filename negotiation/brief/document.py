@@ -45,17 +45,28 @@ def render_figure(report: Report) -> Image:
     w, h = (float(x) for x in fig.get_size_inches())
     png = figure_bytes(fig, "png", dpi=FIGURE_DPI)
     if report.deal_possible:
-        caption = ("Figure 1. Where each solution and proposal lands on every issue. Shaded: "
-                   "the values an issue takes in some agreement every veto party accepts.")
+        caption = (
+            "Figure 1. Where each solution and proposal lands on every issue. Shaded: "
+            "the values an issue takes in some agreement every veto party accepts."
+        )
     else:
-        caption = ("Figure 1. No deal: where each proposal and the closest package land on "
-                   "every issue.")
-    return Image(FIGURE_KIND, png, w, h, caption, reproduce_command(s.file, FIGURE_KIND),
-                 f"Figure 1: solutions and proposals of {s.title}, issue by issue")
+        caption = (
+            "Figure 1. No deal: where each proposal and the closest package land on every issue."
+        )
+    return Image(
+        FIGURE_KIND,
+        png,
+        w,
+        h,
+        caption,
+        reproduce_command(s.file, FIGURE_KIND),
+        f"Figure 1: solutions and proposals of {s.title}, issue by issue",
+    )
 
 
-def build_brief(report: Report, figure: Image, assumptions: Sequence[Any],
-                annex_name: str) -> Document:
+def build_brief(
+    report: Report, figure: Image, assumptions: Sequence[Any], annex_name: str
+) -> Document:
     """The brief of ``report`` with its figure, the screened assumptions and the annex's
     file name (without suffix)."""
     s = report.scenario
@@ -64,23 +75,41 @@ def build_brief(report: Report, figure: Image, assumptions: Sequence[Any],
     doc = Document(
         title=s.title,
         meta=f"Negotiation brief · {date} · parties {join_words(s.party_names)} "
-             f"(veto: {join_words(veto) or 'none'}) · scenario file "
-             f"{s.file or 'scenario built in code'}",
-        footer=f"{s.title} · {date}")
+        f"(veto: {join_words(veto) or 'none'}) · scenario file "
+        f"{s.file or 'scenario built in code'}",
+        footer=f"{s.title} · {date}",
+    )
     b = doc.blocks
-    b += [Heading("Bottom line"), Para(" ".join(bottom_line(report)), "lead"), figure,
-          Heading("Solutions and proposals"), outcomes_table(report)]
+    b += [
+        Heading("Bottom line"),
+        Para(" ".join(bottom_line(report)), "lead"),
+        figure,
+        Heading("Solutions and proposals"),
+        outcomes_table(report),
+    ]
     for a in analyses():
         if a.brief is not None and a.key in report.results:
             b += list(a.brief(report, report.results[a.key]))
     if assumptions:
-        b += [Heading("What the conclusion depends on most"),
-              Para("Each assumption moved alone to the ends of the range its evidence entry "
-                   "gives, everything else as in the file:", "small"),
-              Bullets(tuple(assumption_sentence(report, x) for x in assumptions))]
+        b += [
+            Heading("What the conclusion depends on most"),
+            Para(
+                "Each assumption moved alone to the ends of the range its evidence entry "
+                "gives, everything else as in the file:",
+                "small",
+            ),
+            Bullets(tuple(assumption_sentence(report, x) for x in assumptions)),
+        ]
     b += [Heading("Caveats"), Bullets(tuple(caveats(report)), "small")]
-    b += [Heading("Method"),
-          Bullets(tuple(f"{text} [{ref}]" for text, ref in method_notes(report)), "small")]
-    b.append(Para("Annex: every parameter with its value, evidence and confidence, and the "
-                  "sources: ", "small", link=(f"{annex_name}.html", f"{annex_name}.html")))
+    b += [
+        Heading("Method"),
+        Bullets(tuple(f"{text} [{ref}]" for text, ref in method_notes(report)), "small"),
+    ]
+    b.append(
+        Para(
+            "Annex: every parameter with its value, evidence and confidence, and the sources: ",
+            "small",
+            link=(f"{annex_name}.html", f"{annex_name}.html"),
+        )
+    )
     return doc

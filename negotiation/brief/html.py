@@ -33,16 +33,22 @@ def _table(t: Table) -> str:
     out = ["<table>"]
     if t.caption:
         out.append(f"<caption>{_e(t.caption)}</caption>")
-    out.append("<thead><tr>" + "".join(
-        f'<th{" class=num" if n else ""} scope="col">{_e(h)}</th>'
-        for h, n in zip(t.headers, numeric)) + "</tr></thead>")
+    out.append(
+        "<thead><tr>"
+        + "".join(
+            f'<th{" class=num" if n else ""} scope="col">{_e(h)}</th>'
+            for h, n in zip(t.headers, numeric)
+        )
+        + "</tr></thead>"
+    )
     out.append("<tbody>")
     flag = t.flag_column % len(t.headers) if t.headers else 0
     for row, mark in zip(t.rows, marks):
         cls = f' class="{_e(mark)}"' if mark else ""
         cells = "".join(
-            f'<td{_classes(n, j == flag and "flag" in mark.split())}>{_e(c)}</td>'
-            for j, (c, n) in enumerate(zip(row, numeric)))
+            f"<td{_classes(n, j == flag and 'flag' in mark.split())}>{_e(c)}</td>"
+            for j, (c, n) in enumerate(zip(row, numeric))
+        )
         out.append(f"<tr{cls}>{cells}</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
@@ -59,11 +65,13 @@ def _block(b: object) -> str:
         return f'<ul class="{_e(b.style)}">{items}</ul>'
     if isinstance(b, Image):
         data = base64.b64encode(b.png).decode("ascii")
-        return (f'<figure id="figure-{_e(b.kind)}">'
-                f'<img src="data:image/png;base64,{data}" alt="{_e(b.alt)}" '
-                f'width="{int(b.width * 96)}" height="{int(b.height * 96)}">'
-                f"<figcaption>{_e(b.caption)} Reproduce: <code>{_e(b.command)}</code>"
-                "</figcaption></figure>")
+        return (
+            f'<figure id="figure-{_e(b.kind)}">'
+            f'<img src="data:image/png;base64,{data}" alt="{_e(b.alt)}" '
+            f'width="{int(b.width * 96)}" height="{int(b.height * 96)}">'
+            f"<figcaption>{_e(b.caption)} Reproduce: <code>{_e(b.command)}</code>"
+            "</figcaption></figure>"
+        )
     if isinstance(b, Table):
         return _table(b)
     raise TypeError(f"unknown block {type(b).__name__}")
@@ -72,6 +80,10 @@ def _block(b: object) -> str:
 def render_html(doc: Document, command: str, version: str) -> str:
     """The complete HTML document of ``doc``."""
     return Template(_read("brief.html")).substitute(
-        title=_e(doc.title), meta=_e(doc.meta), css=css_variables() + "\n" + _read("brief.css"),
-        body="\n".join(_block(b) for b in doc.blocks), command=_e(command),
-        version=_e(version))
+        title=_e(doc.title),
+        meta=_e(doc.meta),
+        css=css_variables() + "\n" + _read("brief.css"),
+        body="\n".join(_block(b) for b in doc.blocks),
+        command=_e(command),
+        version=_e(version),
+    )

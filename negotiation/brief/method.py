@@ -14,9 +14,11 @@ from ..registry import METHODS_PAGE, analyses
 if TYPE_CHECKING:  # pragma: no cover
     from ..report import Report
 
-UTILITIES_NOTE = ("Utilities: each party's weighted sum of how much it values each issue's "
-                  "outcome, on its own scale from 0 (worst) to 1 (best); not comparable across "
-                  "parties.")
+UTILITIES_NOTE = (
+    "Utilities: each party's weighted sum of how much it values each issue's "
+    "outcome, on its own scale from 0 (worst) to 1 (best); not comparable across "
+    "parties."
+)
 UTILITIES = (UTILITIES_NOTE, "notation-and-utilities")
 
 

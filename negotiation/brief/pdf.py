@@ -20,7 +20,7 @@ from ..plot.text import wrap_measured
 from .blocks import Bullets, Document, Heading, Image, Para, Table
 from .pdfwriter import Writer, text_width
 
-PAGE_W, PAGE_H = 8.27, 11.69        # A4, inches
+PAGE_W, PAGE_H = 8.27, 11.69  # A4, inches
 LEFT, RIGHT, TOP, BOTTOM = 0.75, 0.75, 0.65, 0.8
 TEXT_W = PAGE_W - LEFT - RIGHT
 POINTS = 72.0
@@ -89,8 +89,9 @@ def _width(text: str, style: str) -> float:
 
 def _wrap(text: str, width_in: float, style: str) -> list[str]:
     size, font = STYLES[style][0], _font(style)
-    return wrap_measured(text, width_in * POINTS, lambda t: text_width(t, size, font),
-                         break_words=True)
+    return wrap_measured(
+        text, width_in * POINTS, lambda t: text_width(t, size, font), break_words=True
+    )
 
 
 def _line_h(style: str) -> float:
@@ -98,8 +99,15 @@ def _line_h(style: str) -> float:
     return size * factor / 72
 
 
-def _text(lay: Layout, text: str, style: str, x: float = LEFT, width: float = TEXT_W,
-          gap_after: float = 0.06, link: tuple[str, str] | None = None) -> None:
+def _text(
+    lay: Layout,
+    text: str,
+    style: str,
+    x: float = LEFT,
+    width: float = TEXT_W,
+    gap_after: float = 0.06,
+    link: tuple[str, str] | None = None,
+) -> None:
     lh = _line_h(style)
     label = _link_text(lay, link[0]) if link else ""
     lines = _wrap(text + label, width, style)
@@ -109,8 +117,7 @@ def _text(lay: Layout, text: str, style: str, x: float = LEFT, width: float = TE
             head = line[: len(line) - len(label)]
             lay.add("text", x, lay.y, head, style)
             dx = _width(head, style)
-            lay.add("text", x + dx, lay.y, label, "link", "left", None,
-                    _link_text(lay, link[1]))
+            lay.add("text", x + dx, lay.y, label, "link", "left", None, _link_text(lay, link[1]))
         else:
             lay.add("text", x, lay.y, line, style)
         lay.y += lh
@@ -118,8 +125,7 @@ def _text(lay: Layout, text: str, style: str, x: float = LEFT, width: float = TE
 
 
 def _link_text(lay: Layout, target: str) -> str:
-    return target[:-5] + lay.link_suffix if lay.link_suffix and target.endswith(".html") \
-        else target
+    return target[:-5] + lay.link_suffix if lay.link_suffix and target.endswith(".html") else target
 
 
 def _heading(lay: Layout, text: str) -> None:
@@ -169,7 +175,7 @@ def _figure(lay: Layout, f: Image) -> None:
         h = max_h
         w = h * f.width / f.height
     if h + cap_h + 0.1 > lay.room and lay.room - cap_h - 0.1 >= 0.8 * h:
-        h = lay.room - cap_h - 0.1   # shrink a little rather than leave the page empty
+        h = lay.room - cap_h - 0.1  # shrink a little rather than leave the page empty
         w = h * f.width / f.height
     lay.need(h + cap_h + 0.1)
     lay.y += 0.04
@@ -222,16 +228,26 @@ def _table(lay: Layout, t: Table) -> None:
     pad = 0.03
 
     def cells(row: Sequence[str], style: str) -> list[list[str]]:
-        return [_wrap(str(c), w - 2 * pad - 0.02, style) if c != "" else [""]
-                for c, w in zip(row, widths)]
+        return [
+            _wrap(str(c), w - 2 * pad - 0.02, style) if c != "" else [""]
+            for c, w in zip(row, widths)
+        ]
 
-    def cell_lines(x: float, w: float, lines: list[str], style: str, num: bool,
-                   color: str | None) -> None:
+    def cell_lines(
+        x: float, w: float, lines: list[str], style: str, num: bool, color: str | None
+    ) -> None:
         ha = "right" if num else "left"
         for k, line in enumerate(lines):
             if line:
-                lay.add("text", x + (w - pad if num else pad), lay.y + pad + k * lh, line,
-                        style, ha, color)
+                lay.add(
+                    "text",
+                    x + (w - pad if num else pad),
+                    lay.y + pad + k * lh,
+                    line,
+                    style,
+                    ha,
+                    color,
+                )
 
     def header() -> None:
         hc = cells(t.headers, "th")
@@ -289,8 +305,13 @@ def layout(doc: Document, link_suffix: str = "") -> list[Page]:
             if b.style == "lead":
                 _lead(lay, b.text)
             else:
-                _text(lay, b.text, b.style if b.style in STYLES else "body", gap_after=0.06,
-                      link=b.link)
+                _text(
+                    lay,
+                    b.text,
+                    b.style if b.style in STYLES else "body",
+                    gap_after=0.06,
+                    link=b.link,
+                )
         elif isinstance(b, Bullets):
             _bullets(lay, b.items, b.style if b.style in STYLES else "body")
         elif isinstance(b, Image):
@@ -345,7 +366,8 @@ def render_pdf(doc: Document, link_suffix: str = "") -> tuple[bytes, int]:
     images: dict[int, str] = {}
     for number, page in enumerate(pages, start=1):
         page.ops.append(("text", (LEFT, PAGE_H - 0.55, doc.footer[:110], "footer")))
-        page.ops.append(("text", (PAGE_W - RIGHT, PAGE_H - 0.55, f"page {number} of {n}",
-                                  "footer", "right")))
+        page.ops.append(
+            ("text", (PAGE_W - RIGHT, PAGE_H - 0.55, f"page {number} of {n}", "footer", "right"))
+        )
         _draw_page(writer, page, images)
     return writer.to_bytes(), n

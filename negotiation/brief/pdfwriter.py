@@ -19,14 +19,29 @@ import zlib
 from functools import cache, lru_cache
 
 #: Our font names -> (PDF base font, metrics file in matplotlib's mpl-data/fonts/afm).
-FONTS = {"F1": ("Helvetica", "phvr8a.afm"), "F2": ("Helvetica-Bold", "phvb8a.afm"),
-         "F3": ("Courier", "pcrr8a.afm")}
+FONTS = {
+    "F1": ("Helvetica", "phvr8a.afm"),
+    "F2": ("Helvetica-Bold", "phvb8a.afm"),
+    "F3": ("Courier", "pcrr8a.afm"),
+}
 #: Glyph names of the non-ASCII characters the brief writes (Adobe glyph names).
-GLYPHS = {"·": "periodcentered", "•": "bullet", "—": "emdash", "–": "endash",
-          "…": "ellipsis", "‘": "quoteleft", "’": "quoteright", "“": "quotedblleft",
-          "”": "quotedblright", "×": "multiply", "°": "degree", "€": "Euro",
-          "'": "quotesingle", "`": "grave"}
-ASCENT = 0.718   # Helvetica's cap height (em): baseline = top of line + ASCENT * size
+GLYPHS = {
+    "·": "periodcentered",
+    "•": "bullet",
+    "—": "emdash",
+    "–": "endash",
+    "…": "ellipsis",
+    "‘": "quoteleft",
+    "’": "quoteright",
+    "“": "quotedblleft",
+    "”": "quotedblright",
+    "×": "multiply",
+    "°": "degree",
+    "€": "Euro",
+    "'": "quotesingle",
+    "`": "grave",
+}
+ASCENT = 0.718  # Helvetica's cap height (em): baseline = top of line + ASCENT * size
 
 
 @cache
@@ -94,7 +109,7 @@ def _text_string(text: str) -> bytes:
 
 def _rgb(color: str) -> str:
     c = color.lstrip("#")
-    return " ".join(f"{int(c[j:j + 2], 16) / 255:.3f}" for j in (0, 2, 4))
+    return " ".join(f"{int(c[j : j + 2], 16) / 255:.3f}" for j in (0, 2, 4))
 
 
 class Page:
@@ -106,8 +121,16 @@ class Page:
         self.links: list[tuple[tuple[float, float, float, float], str]] = []
         self.images: list[str] = []
 
-    def text(self, x: float, top: float, text: str, size: float, font: str = "F1",
-             color: str = "#000000", align: str = "left") -> float:
+    def text(
+        self,
+        x: float,
+        top: float,
+        text: str,
+        size: float,
+        font: str = "F1",
+        color: str = "#000000",
+        align: str = "left",
+    ) -> float:
         """Text whose line starts ``top`` points below the page's top; returns its width."""
         w = text_width(text, size, font)
         if align == "right":
@@ -115,26 +138,32 @@ class Page:
         elif align == "center":
             x -= w / 2
         y = self.height - top - ASCENT * size
-        self.ops.append(f"BT /{font} {size:g} Tf {_rgb(color)} rg {x:.2f} {y:.2f} Td ".encode()
-                        + _string(text) + b" Tj ET")
+        self.ops.append(
+            f"BT /{font} {size:g} Tf {_rgb(color)} rg {x:.2f} {y:.2f} Td ".encode()
+            + _string(text)
+            + b" Tj ET"
+        )
         return w
 
-    def line(self, x0: float, y0: float, x1: float, y1: float, color: str,
-             width: float) -> None:
+    def line(self, x0: float, y0: float, x1: float, y1: float, color: str, width: float) -> None:
         """A line between two points given from the page's top."""
         h = self.height
-        self.ops.append(f"{_rgb(color)} RG {width:g} w {x0:.2f} {h - y0:.2f} m "
-                        f"{x1:.2f} {h - y1:.2f} l S".encode())
+        self.ops.append(
+            f"{_rgb(color)} RG {width:g} w {x0:.2f} {h - y0:.2f} m "
+            f"{x1:.2f} {h - y1:.2f} l S".encode()
+        )
 
     def rect(self, x: float, top: float, w: float, h: float, color: str) -> None:
         """A filled rectangle whose top edge is ``top`` points below the page's top."""
-        self.ops.append(f"{_rgb(color)} rg {x:.2f} {self.height - top - h:.2f} {w:.2f} "
-                        f"{h:.2f} re f".encode())
+        self.ops.append(
+            f"{_rgb(color)} rg {x:.2f} {self.height - top - h:.2f} {w:.2f} {h:.2f} re f".encode()
+        )
 
     def image(self, name: str, x: float, top: float, w: float, h: float) -> None:
         self.images.append(name)
-        self.ops.append(f"q {w:.2f} 0 0 {h:.2f} {x:.2f} {self.height - top - h:.2f} cm "
-                        f"/{name} Do Q".encode())
+        self.ops.append(
+            f"q {w:.2f} 0 0 {h:.2f} {x:.2f} {self.height - top - h:.2f} cm /{name} Do Q".encode()
+        )
 
     def link(self, x: float, top: float, w: float, h: float, uri: str) -> None:
         self.links.append(((x, self.height - top - h, x + w, self.height - top), uri))
@@ -164,40 +193,69 @@ class Writer:
             return len(objects)
 
         def stream(head: str, data: bytes) -> bytes:
-            return (f"<< {head} /Length {len(data)} >>\nstream\n".encode() + data
-                    + b"\nendstream")
+            return f"<< {head} /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
 
         catalog = add(b"")  # filled in below
         pages_id = add(b"")
-        font_ids = {k: add(f"<< /Type /Font /Subtype /Type1 /BaseFont /{base} "
-                           "/Encoding /WinAnsiEncoding >>".encode())
-                    for k, (base, _) in FONTS.items()}
-        image_ids = {name: add(stream(f"/Type /XObject /Subtype /Image /Width {w} /Height {h} "
-                                      "/ColorSpace /DeviceRGB /BitsPerComponent 8 "
-                                      "/Filter /FlateDecode", data))
-                     for name, (w, h, data) in self.images.items()}
+        font_ids = {
+            k: add(
+                f"<< /Type /Font /Subtype /Type1 /BaseFont /{base} "
+                "/Encoding /WinAnsiEncoding >>".encode()
+            )
+            for k, (base, _) in FONTS.items()
+        }
+        image_ids = {
+            name: add(
+                stream(
+                    f"/Type /XObject /Subtype /Image /Width {w} /Height {h} "
+                    "/ColorSpace /DeviceRGB /BitsPerComponent 8 "
+                    "/Filter /FlateDecode",
+                    data,
+                )
+            )
+            for name, (w, h, data) in self.images.items()
+        }
         fonts = " ".join(f"/{k} {i} 0 R" for k, i in font_ids.items())
         kids = []
         for page in self.pages:
             content = add(stream("/Filter /FlateDecode", zlib.compress(b"\n".join(page.ops))))
-            annots = [add(b"<< /Type /Annot /Subtype /Link /Border [0 0 0] /Rect ["
-                          + " ".join(f"{v:.2f}" for v in rect).encode()
-                          + b"] /A << /S /URI /URI " + _string(uri) + b" >> >>")
-                      for rect, uri in page.links]
+            annots = [
+                add(
+                    b"<< /Type /Annot /Subtype /Link /Border [0 0 0] /Rect ["
+                    + " ".join(f"{v:.2f}" for v in rect).encode()
+                    + b"] /A << /S /URI /URI "
+                    + _string(uri)
+                    + b" >> >>"
+                )
+                for rect, uri in page.links
+            ]
             xobjects = " ".join(f"/{n} {image_ids[n]} 0 R" for n in dict.fromkeys(page.images))
-            resources = f"<< /Font << {fonts} >>" + (
-                f" /XObject << {xobjects} >>" if xobjects else "") + " >>"
-            annot_text = (" /Annots [" + " ".join(f"{a} 0 R" for a in annots) + "]"
-                          if annots else "")
-            kids.append(add(f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 "
-                            f"{page.width:.2f} {page.height:.2f}] /Resources {resources} "
-                            f"/Contents {content} 0 R{annot_text} >>".encode()))
-        objects[pages_id - 1] = (f"<< /Type /Pages /Count {len(kids)} /Kids ["
-                                 + " ".join(f"{k} 0 R" for k in kids) + "] >>").encode()
+            resources = (
+                f"<< /Font << {fonts} >>"
+                + (f" /XObject << {xobjects} >>" if xobjects else "")
+                + " >>"
+            )
+            annot_text = " /Annots [" + " ".join(f"{a} 0 R" for a in annots) + "]" if annots else ""
+            kids.append(
+                add(
+                    f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 "
+                    f"{page.width:.2f} {page.height:.2f}] /Resources {resources} "
+                    f"/Contents {content} 0 R{annot_text} >>".encode()
+                )
+            )
+        objects[pages_id - 1] = (
+            f"<< /Type /Pages /Count {len(kids)} /Kids ["
+            + " ".join(f"{k} 0 R" for k in kids)
+            + "] >>"
+        ).encode()
         objects[catalog - 1] = f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode()
-        info = add(b"<< /Title " + _text_string(self.title) + b" /Subject "
-                   + _text_string(self.subject)
-                   + b" /Creator (negotiation) /Producer (negotiation) >>")
+        info = add(
+            b"<< /Title "
+            + _text_string(self.title)
+            + b" /Subject "
+            + _text_string(self.subject)
+            + b" /Creator (negotiation) /Producer (negotiation) >>"
+        )
         out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         offsets = []
         for j, body in enumerate(objects, start=1):
@@ -206,6 +264,8 @@ class Writer:
         xref = len(out)
         out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
         out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-        out += (f"trailer\n<< /Size {len(objects) + 1} /Root {catalog} 0 R /Info {info} 0 R >>\n"
-                f"startxref\n{xref}\n%%EOF\n").encode()
+        out += (
+            f"trailer\n<< /Size {len(objects) + 1} /Root {catalog} 0 R /Info {info} 0 R >>\n"
+            f"startxref\n{xref}\n%%EOF\n"
+        ).encode()
         return bytes(out)

@@ -57,24 +57,33 @@ def bottom_line(report: Report) -> list[str]:
     size = report.problem.space.size
     out = []
     if r.deal_possible:
-        out.append(f"A deal is possible: {r.grid_points:,} of the {size:,} packages on the "
-                   f"analysis grid give every veto party ({join_words(veto)}) at least what it "
-                   "expects without a deal.")
+        out.append(
+            f"A deal is possible: {r.grid_points:,} of the {size:,} packages on the "
+            f"analysis grid give every veto party ({join_words(veto)}) at least what it "
+            "expects without a deal."
+        )
         where = join_words([range_phrase(report, i) for i in main])
         nash = report.solutions.get("nash")
-        tail = (f"; the Nash bargaining solution sits at "
-                f"{outcome_phrase(nash.outcome, main)}") if nash is not None else ""
+        tail = (
+            (f"; the Nash bargaining solution sits at {outcome_phrase(nash.outcome, main)}")
+            if nash is not None
+            else ""
+        )
         out.append(f"On the main issues the acceptable deals span {where}{tail}.")
     else:
         gap = -r.max_slack if math.isfinite(r.max_slack) else float("nan")
-        out.append(f"No deal is possible: no package gives every veto party ({join_words(veto)}) "
-                   f"what it expects without a deal; even the closest package leaves the "
-                   f"worst-off veto party {value(gap, 2)} short on its 0-to-1 utility scale.")
+        out.append(
+            f"No deal is possible: no package gives every veto party ({join_words(veto)}) "
+            f"what it expects without a deal; even the closest package leaves the "
+            f"worst-off veto party {value(gap, 2)} short on its 0-to-1 utility scale."
+        )
         if r.closest is not None:
             closest = r.closest
             worst = min(veto, key=lambda n: closest.utilities[n] - r.reservation[n])
-            out.append(f"That closest package is {outcome_phrase(closest.outcome, main)}"
-                       f" on the main issues, and {worst} is the party it fails most.")
+            out.append(
+                f"That closest package is {outcome_phrase(closest.outcome, main)}"
+                f" on the main issues, and {worst} is the party it fails most."
+            )
         else:
             out.append("No closest package could be computed.")
     out.append(proposals_sentence(report))
@@ -85,23 +94,27 @@ def proposals_sentence(report: Report) -> str:
     props = report.proposals
     veto = report.veto
     if not props:
-        return ("No proposals are on record in the scenario file, so none is assessed; the "
-                "solutions in the figures mark where a mediator could aim.")
+        return (
+            "No proposals are on record in the scenario file, so none is assessed; the "
+            "solutions in the figures mark where a mediator could aim."
+        )
     ok = [n for n, ev in props.items() if ev.in_agreement_set]
     parts = []
     if ok:
-        parts.append(f"{join_words(ok)} {'is' if len(ok) == 1 else 'are'} acceptable to every "
-                     "veto party")
+        parts.append(
+            f"{join_words(ok)} {'is' if len(ok) == 1 else 'are'} acceptable to every veto party"
+        )
     for name, ev in props.items():
         if ev.in_agreement_set:
             continue
         rejecting = [n for n in veto if n not in ev.accepted_by]
         accepting = [n for n in veto if n in ev.accepted_by]
         if accepting:
-            parts.append(f"{name} is accepted by {join_words(accepting)} but rejected by "
-                         f"{join_words(rejecting)}")
+            parts.append(
+                f"{name} is accepted by {join_words(accepting)} but rejected by "
+                f"{join_words(rejecting)}"
+            )
         else:
             parts.append(f"{name} is rejected by every veto party")
     n = len(props)
-    return (f"Of the {n} proposal{'s' if n != 1 else ''} on record, "
-            + "; ".join(parts) + ".")
+    return f"Of the {n} proposal{'s' if n != 1 else ''} on record, " + "; ".join(parts) + "."

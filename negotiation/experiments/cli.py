@@ -31,36 +31,65 @@ from typing import Any
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 HELP = "run parameter sweeps and Monte Carlo experiments"
-DESCRIPTION = ("Run experiment files (experiments/*.yaml): every point is committed to a "
-               "store in the output directory as it finishes, so an interrupted sweep "
-               "continues with --resume. Writes results.parquet, results.csv, summary.json "
-               "and figures.")
+DESCRIPTION = (
+    "Run experiment files (experiments/*.yaml): every point is committed to a "
+    "store in the output directory as it finishes, so an interrupted sweep "
+    "continues with --resume. Writes results.parquet, results.csv, summary.json "
+    "and figures."
+)
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("experiments", nargs="+", metavar="EXPERIMENT",
-                   help="experiment YAML file (docs/experiment-format.md)")
-    p.add_argument("--out", metavar="DIR",
-                   help="output directory (default: sweeps/<experiment name>; with several "
-                        "experiments, one subdirectory each)")
-    p.add_argument("--executor", choices=["local", "processes", "dask"], default="local",
-                   help="in-process (default), local processes, or Dask distributed")
-    p.add_argument("--workers", type=int, metavar="N",
-                   help="worker processes (processes, and a Dask LocalCluster; default: "
-                        "the number of cores)")
-    p.add_argument("--address", metavar="HOST:PORT",
-                   help="a running Dask scheduler (with --executor dask)")
-    p.add_argument("--resume", action="store_true",
-                   help="finish the sweep already in the output directory")
-    p.add_argument("--format", choices=["table", "json"], default="table",
-                   help="print the summary as a table (default) or JSON")
-    p.add_argument("--report", metavar="PAGE.md",
-                   help="also write a Markdown results page (figures beside it)")
+    p.add_argument(
+        "experiments",
+        nargs="+",
+        metavar="EXPERIMENT",
+        help="experiment YAML file (docs/experiment-format.md)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="output directory (default: sweeps/<experiment name>; with several "
+        "experiments, one subdirectory each)",
+    )
+    p.add_argument(
+        "--executor",
+        choices=["local", "processes", "dask"],
+        default="local",
+        help="in-process (default), local processes, or Dask distributed",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes (processes, and a Dask LocalCluster; default: the number of cores)",
+    )
+    p.add_argument(
+        "--address", metavar="HOST:PORT", help="a running Dask scheduler (with --executor dask)"
+    )
+    p.add_argument(
+        "--resume", action="store_true", help="finish the sweep already in the output directory"
+    )
+    p.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="print the summary as a table (default) or JSON",
+    )
+    p.add_argument(
+        "--report", metavar="PAGE.md", help="also write a Markdown results page (figures beside it)"
+    )
     bar = p.add_mutually_exclusive_group()
-    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
-                     help="draw the progress bar even when stderr is not a terminal")
-    bar.add_argument("--no-progress", dest="progress", action="store_false",
-                     help="never draw the progress bar")
+    bar.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="draw the progress bar even when stderr is not a terminal",
+    )
+    bar.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="never draw the progress bar"
+    )
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -117,9 +146,16 @@ def run(args: argparse.Namespace) -> int:
             current = out
             if args.format == "table" and len(experiments) > 1:
                 print(f"{exp.file} -> {out}", file=err)
-            outcome = run_sweep(exp, out, executor=args.executor, workers=args.workers,
-                                address=args.address, resume=args.resume,
-                                progress=args.progress, stream=err)
+            outcome = run_sweep(
+                exp,
+                out,
+                executor=args.executor,
+                workers=args.workers,
+                address=args.address,
+                resume=args.resume,
+                progress=args.progress,
+                stream=err,
+            )
             with outcome.sweep as s:
                 summary = s.summary()
             summaries.append(summary)
@@ -130,10 +166,12 @@ def run(args: argparse.Namespace) -> int:
 
                 rate = outcome.computed / outcome.seconds if outcome.seconds > 0 else 0.0
                 if outcome.computed:
-                    print(f"computed {outcome.computed:,} points in {outcome.seconds:.1f} s "
-                          f"({rate:,.0f} points/s)"
-                          + (f"; {outcome.resumed:,} were already done" if outcome.resumed
-                             else ""), file=err)
+                    print(
+                        f"computed {outcome.computed:,} points in {outcome.seconds:.1f} s "
+                        f"({rate:,.0f} points/s)"
+                        + (f"; {outcome.resumed:,} were already done" if outcome.resumed else ""),
+                        file=err,
+                    )
                 sys.stdout.write(summary_text(summary))
                 for f in outcome.files:
                     print(f"wrote {f}", file=err)
@@ -148,8 +186,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         where = f" in {current}" if current else ""
-        print(f"interrupted: finished chunks are saved{where}; run the same command with "
-              "--resume to finish", file=err)
+        print(
+            f"interrupted: finished chunks are saved{where}; run the same command with "
+            "--resume to finish",
+            file=err,
+        )
         return EXIT_INTERRUPTED
     except _Usage as exc:
         print(one_line(f"error: {exc}"), file=err)
@@ -158,8 +199,13 @@ def run(args: argparse.Namespace) -> int:
         print(str(exc), file=err)
         return EXIT_INPUT
     except WorkerLost as exc:
-        print(one_line(f"error: {exc}; finished chunks are saved in {current}: run the same "
-                       "command with --resume to finish"), file=err)
+        print(
+            one_line(
+                f"error: {exc}; finished chunks are saved in {current}: run the same "
+                "command with --resume to finish"
+            ),
+            file=err,
+        )
         return EXIT_INTERNAL
     except (StoreError, ExecutorError, OutputError) as exc:
         print(one_line(f"error: {exc}"), file=err)
@@ -170,8 +216,13 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:
         if os.environ.get("NEGOTIATION_DEBUG"):
             raise
-        print(one_line(f"internal error: {type(exc).__name__}: {exc} (set NEGOTIATION_DEBUG=1 "
-                       "for a traceback; please report it)"), file=err)
+        print(
+            one_line(
+                f"internal error: {type(exc).__name__}: {exc} (set NEGOTIATION_DEBUG=1 "
+                "for a traceback; please report it)"
+            ),
+            file=err,
+        )
         return EXIT_INTERNAL
 
 

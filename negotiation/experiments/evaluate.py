@@ -32,8 +32,19 @@ if TYPE_CHECKING:  # pragma: no cover
 
 BUILTIN_SOLUTIONS = ("nash", "weighted_nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 #: Fields of a report's JSON the partial analysis can fill.
-PARTIAL_TOP = {"deal_possible", "reservation", "closest", "bargaining_range", "party_range",
-               "solutions", "proposals", "parties", "issues", "veto", "scenario"}
+PARTIAL_TOP = {
+    "deal_possible",
+    "reservation",
+    "closest",
+    "bargaining_range",
+    "party_range",
+    "solutions",
+    "proposals",
+    "parties",
+    "issues",
+    "veto",
+    "scenario",
+}
 
 
 class Needs:
@@ -101,15 +112,17 @@ class PointEvaluator:
         return partial_json(scenario, self.needs, self.precision)
 
 
-def assemble(scenario: Scenario, rng: Any, solutions: dict[str, Any],
-             proposals: dict[str, Any] | None) -> dict[str, Any]:
+def assemble(
+    scenario: Scenario, rng: Any, solutions: dict[str, Any], proposals: dict[str, Any] | None
+) -> dict[str, Any]:
     """The report JSON of the given results, through the registered JSON functions (the
     same code as ``Report.to_dict``), so every value is rounded as the contract rounds it."""
     from ..registry import get
 
     out: dict[str, Any] = {
         "scenario": {"title": scenario.title, "date": scenario.date, "file": scenario.file},
-        "parties": scenario.party_names, "issues": scenario.issue_names,
+        "parties": scenario.party_names,
+        "issues": scenario.issue_names,
         "veto": [p.name for p in scenario.parties if p.veto],
         "solutions": {k: (None if v is None else v.to_dict()) for k, v in solutions.items()},
     }
@@ -159,24 +172,39 @@ def partial_json(scenario: Scenario, needs: Needs, precision: str) -> dict[str, 
             solutions = solve(pb, needs.solutions, ideal)
     else:
         solutions = {name: None for name in needs.solutions}
-    rng = BargainingRange(deal, reservation, issues if deal else {}, ends if deal else {},
-                          slack_value, closest, -1, False)
+    rng = BargainingRange(
+        deal,
+        reservation,
+        issues if deal else {},
+        ends if deal else {},
+        slack_value,
+        closest,
+        -1,
+        False,
+    )
     proposals = None
     if needs.proposals:
         from ..solve.proposals import evaluate_proposal
 
         shown = {k: v for k, v in solutions.items() if k in needs.distances}
-        proposals = {p.name: evaluate_proposal(pb, p.name, p.outcome, shown, p.source)
-                     for p in scenario.proposals if p.name in needs.proposals}
+        proposals = {
+            p.name: evaluate_proposal(pb, p.name, p.outcome, shown, p.source)
+            for p in scenario.proposals
+            if p.name in needs.proposals
+        }
     return assemble(scenario, rng, solutions, proposals)
 
 
 def solve(pb: Any, which: set[str], ideal: np.ndarray) -> dict[str, Any]:
     from ..solve import cooperative as co
 
-    funcs = {"nash": co.nash_bargaining, "weighted_nash": co.weighted_nash,
-             "kalai_smorodinsky": co.kalai_smorodinsky, "egalitarian": co.egalitarian,
-             "utilitarian": co.utilitarian}
+    funcs = {
+        "nash": co.nash_bargaining,
+        "weighted_nash": co.weighted_nash,
+        "kalai_smorodinsky": co.kalai_smorodinsky,
+        "egalitarian": co.egalitarian,
+        "utilitarian": co.utilitarian,
+    }
     return {name: funcs[name](pb, ideal=ideal) for name in BUILTIN_SOLUTIONS if name in which}
 
 
@@ -199,11 +227,13 @@ def issue_range(pb: Any, k: int) -> Any:
             issue_ok &= ok
             bounds.append(float(opt.coords[k]) if opt is not None else float("nan"))
             gaps.append(opt.gap if opt is not None else float("nan"))
-        return IssueRange(issue.name, min=bounds[0], max=bounds[1], certified=issue_ok,
-                          gap=max(gaps))
+        return IssueRange(
+            issue.name, min=bounds[0], max=bounds[1], certified=issue_ok, gap=max(gaps)
+        )
     levels = []
-    on_grid = set(np.unique(pb.space.coordinates(
-        np.flatnonzero(pb.agreement))[:, k]).astype(int).tolist())
+    on_grid = set(
+        np.unique(pb.space.coordinates(np.flatnonzero(pb.agreement))[:, k]).astype(int).tolist()
+    )
     for j, level in enumerate(issue.levels):
         if j in on_grid:
             levels.append(level)

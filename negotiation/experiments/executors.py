@@ -33,8 +33,8 @@ _CACHE: dict[str, Any] = {}
 IN_FLIGHT = 3
 EXECUTORS = ("local", "processes", "dask")
 
-Task = tuple[int, int, int]            # (chunk, first point, stop)
-Result = tuple[int, int, list, float, str]   # (chunk, first point, rows, seconds, engine)
+Task = tuple[int, int, int]  # (chunk, first point, stop)
+Result = tuple[int, int, list, float, str]  # (chunk, first point, rows, seconds, engine)
 
 
 class ExecutorError(NegotiationError):
@@ -110,9 +110,12 @@ class Processes(Executor):
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
         from concurrent.futures.process import BrokenProcessPool
 
-        self.pool = ProcessPoolExecutor(max_workers=self.workers,
-                                        mp_context=mp.get_context("spawn"),
-                                        initializer=_init_worker, initargs=(payload,))
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=mp.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(payload,),
+        )
         pending = iter(tasks)
         running: set[Any] = set()
         try:
@@ -148,8 +151,9 @@ class Dask(Executor):
         try:
             import distributed  # noqa: F401
         except ImportError:
-            raise ExecutorError("the dask executor needs Dask distributed: pip install "
-                                "'negotiation[dask]'") from None
+            raise ExecutorError(
+                "the dask executor needs Dask distributed: pip install 'negotiation[dask]'"
+            ) from None
         self.client: Any = None
         self.cluster: Any = None
 
@@ -168,9 +172,13 @@ class Dask(Executor):
                 raise ExecutorError(f"no Dask scheduler at {self.address}: {exc}") from None
         else:
             _limit_threads()
-            self.cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1,
-                                        threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=40)
+            self.cluster = LocalCluster(
+                n_workers=self.workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=40,
+            )
             self.client = Client(self.cluster)
         return self.client
 
@@ -185,8 +193,7 @@ class Dask(Executor):
         key = payload["fingerprint"][:12]
 
         def submit(task: Task) -> Any:
-            return client.submit(run_chunk, shared, task, pure=False,
-                                 key=f"sweep-{key}-{task[0]}")
+            return client.submit(run_chunk, shared, task, pure=False, key=f"sweep-{key}-{task[0]}")
 
         first = [submit(t) for t in _take(pending, IN_FLIGHT * n_workers)]
         if not first:

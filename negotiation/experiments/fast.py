@@ -52,8 +52,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from .spec import Experiment
 
 #: Parameter roles the grid path takes (anything else: one point at a time).
-ROLES = {"weight", "level_value", "point_value", "exponent", "power", "batna", "batna_cost",
-         "batna_outcome", "cost", "probability", "war_outcome", "proposal"}
+ROLES = {
+    "weight",
+    "level_value",
+    "point_value",
+    "exponent",
+    "power",
+    "batna",
+    "batna_cost",
+    "batna_outcome",
+    "cost",
+    "probability",
+    "war_outcome",
+    "proposal",
+}
 #: Points computed together (memory: a few arrays of BATCH x blocks x combinations).
 BATCH = 32
 #: Bounds are widened by this much (utility units), far above float rounding.
@@ -100,8 +112,9 @@ class FastGrid:
         self.space = s.space
         self.grids = [np.asarray(g, dtype=float) for g in self.space.grids]
         self.shape = self.space.shape
-        self.raw_w = np.array([[_raw_weight(s, p.name, i.name) for i in s.issues]
-                               for p in s.parties], dtype=float)
+        self.raw_w = np.array(
+            [[_raw_weight(s, p.name, i.name) for i in s.issues] for p in s.parties], dtype=float
+        )
         self.base_w = np.array([p.weights for p in s.parties], dtype=float)
         self.conflict = s.conflict
         self.W = len(s.conflict.outcomes) if s.conflict is not None else 0
@@ -112,9 +125,11 @@ class FastGrid:
         #: does any measure need the grid (the deal, ranges, solutions), or only the
         #: reservation values and the proposals?
         self.grid_needed = any(
-            m.parts[0] in ("deal_possible", "closest", "bargaining_range", "party_range",
-                           "solutions") or (m.parts[0] == "proposals" and "distance" in m.parts)
-            for m in experiment.measures)
+            m.parts[0]
+            in ("deal_possible", "closest", "bargaining_range", "party_range", "solutions")
+            or (m.parts[0] == "proposals" and "distance" in m.parts)
+            for m in experiment.measures
+        )
 
     # ------------------------------------------------------------------ compile
     def _compile_params(self) -> None:
@@ -124,8 +139,13 @@ class FastGrid:
         self.batna_kind: list[str] = []
         for p in s.parties:
             b = p.batna
-            self.batna_kind.append("conflict" if isinstance(b, BatnaConflict) else
-                                   "outcome" if isinstance(b, BatnaOutcome) else "number")
+            self.batna_kind.append(
+                "conflict"
+                if isinstance(b, BatnaConflict)
+                else "outcome"
+                if isinstance(b, BatnaOutcome)
+                else "number"
+            )
         for j, prm in enumerate(self.params):
             d = prm.domain
             self.by_role.setdefault(d.role, []).append((j, prm))
@@ -137,11 +157,15 @@ class FastGrid:
                 raise Unsupported(f"{prm.name}: not a level")
         if self.by_role.get("batna_cost") or self.by_role.get("batna_outcome"):
             for _, prm in self.by_role.get("batna_cost", []) + self.by_role.get(
-                    "batna_outcome", []):
+                "batna_outcome", []
+            ):
                 if self.batna_kind[self.pindex[prm.domain.party]] != "outcome":
                     raise Unsupported(f"{prm.name}: the party's fallback is not an outcome")
-        if self.by_role.get("probability") or self.by_role.get("war_outcome") or \
-                self.by_role.get("cost"):
+        if (
+            self.by_role.get("probability")
+            or self.by_role.get("war_outcome")
+            or self.by_role.get("cost")
+        ):
             if self.conflict is None:
                 raise Unsupported("no conflict block")
         for _, prm in self.by_role.get("cost", []):
@@ -153,18 +177,22 @@ class FastGrid:
 
     def _compile_grid(self) -> None:
         n = np.array(self.shape)
-        self.a = int(np.argmax(n))                     # the issue cut into blocks
+        self.a = int(np.argmax(n))  # the issue cut into blocks
         self.rest = [k for k in range(self.K) if k != self.a]
         self.nA = int(n[self.a])
         rest_shape = tuple(int(n[k]) for k in self.rest)
         self.M = int(np.prod(rest_shape)) if rest_shape else 1
-        rc = np.indices(rest_shape).reshape(len(rest_shape), -1).T if rest_shape else \
-            np.zeros((1, 0), dtype=int)
-        self.RC = rc.astype(np.int64)                  # (M, K-1) level index per other issue
-        strides = np.array([int(np.prod(n[k + 1:])) for k in range(self.K)], dtype=np.int64)
+        rc = (
+            np.indices(rest_shape).reshape(len(rest_shape), -1).T
+            if rest_shape
+            else np.zeros((1, 0), dtype=int)
+        )
+        self.RC = rc.astype(np.int64)  # (M, K-1) level index per other issue
+        strides = np.array([int(np.prod(n[k + 1 :])) for k in range(self.K)], dtype=np.int64)
         self.strideA = int(strides[self.a])
-        self.offR = (self.RC * strides[self.rest]).sum(axis=1) if self.rest else \
-            np.zeros(1, dtype=np.int64)
+        self.offR = (
+            (self.RC * strides[self.rest]).sum(axis=1) if self.rest else np.zeros(1, dtype=np.int64)
+        )
         bs = max(2, int(round(math.sqrt(self.nA / 2.0)))) if self.nA > 8 else self.nA
         self.bs = bs
         self.starts = np.arange(0, self.nA, bs)
@@ -183,8 +211,9 @@ class FastGrid:
     def _weights(self, cols: list[np.ndarray], D: int, bad: np.ndarray) -> np.ndarray:
         raw = np.broadcast_to(self.raw_w, (D, self.P, self.K)).copy()
         for j, prm in self.by_role.get("weight", []):
-            raw[:, self.pindex[prm.domain.party], self.kindex[prm.domain.issue]] = \
-                np.asarray(cols[j], dtype=float)
+            raw[:, self.pindex[prm.domain.party], self.kindex[prm.domain.issue]] = np.asarray(
+                cols[j], dtype=float
+            )
         if not self.by_role.get("weight"):
             return np.broadcast_to(self.base_w, (D, self.P, self.K)).copy()
         w = np.empty_like(raw)
@@ -198,7 +227,7 @@ class FastGrid:
                     continue
                 w[d, i] = [x / total for x in row]
         active = w > 0
-        moved = (active[:, :, self.kink_issues] != self.base_active[None][:, :, self.kink_issues])
+        moved = active[:, :, self.kink_issues] != self.base_active[None][:, :, self.kink_issues]
         bad |= moved.any(axis=(1, 2))
         return w
 
@@ -207,8 +236,9 @@ class FastGrid:
         base = self.scenario.parties[i].values[k]
         key = (i, k)
         if isinstance(base, LevelValue):
-            vals = np.broadcast_to(np.asarray(base.values, dtype=float),
-                                   (D, len(base.values))).copy()
+            vals = np.broadcast_to(
+                np.asarray(base.values, dtype=float), (D, len(base.values))
+            ).copy()
             for j, prm in self.by_role.get("level_value", []):
                 if (self.pindex[prm.domain.party], self.kindex[prm.domain.issue]) == key:
                     vals[:, prm.domain.index] = np.asarray(cols[j], dtype=float)
@@ -224,8 +254,9 @@ class FastGrid:
         for j, prm in self.by_role.get("exponent", []):
             if (self.pindex[prm.domain.party], self.kindex[prm.domain.issue]) == key:
                 exps = np.asarray(cols[j], dtype=float)
-        return _Values("ideal", [IdealValue(base.ideal, float(e), base.distance, base.worst)
-                                 for e in exps])
+        return _Values(
+            "ideal", [IdealValue(base.ideal, float(e), base.distance, base.worst) for e in exps]
+        )
 
     def _model(self, cols: list[np.ndarray], D: int) -> dict[str, Any]:
         s = self.scenario
@@ -255,16 +286,18 @@ class FastGrid:
                     if (i, k) in vfs:
                         v = vfs[(i, k)].at(X[:, :, k])
                     else:
-                        v = np.asarray(s.parties[i].values[k](X[:, :, k].ravel()),
-                                       dtype=float).reshape(X.shape[:2])
+                        v = np.asarray(
+                            s.parties[i].values[k](X[:, :, k].ravel()), dtype=float
+                        ).reshape(X.shape[:2])
                     out[:, :, i] += np.where(wk[:, None] != 0, wk[:, None] * v, 0.0)
             return out
 
         d = self._reservation(cols, D, utilities_at, bad)
         props = self._proposal_coords(cols, D)
         uprop = utilities_at(props) if props.shape[1] else np.zeros((D, 0, self.P))
-        power = np.broadcast_to(np.array([p.power for p in s.parties], dtype=float),
-                                (D, self.P)).copy()
+        power = np.broadcast_to(
+            np.array([p.power for p in s.parties], dtype=float), (D, self.P)
+        ).copy()
         for j, prm in self.by_role.get("power", []):
             power[:, self.pindex[prm.domain.party]] = np.asarray(cols[j], dtype=float)
         return {"T": T, "d": d, "bad": bad, "props": props, "uprop": uprop, "power": power}
@@ -272,8 +305,9 @@ class FastGrid:
     def _coords_of(self, values: dict[str, Any]) -> np.ndarray:
         return self.space.encode(values)
 
-    def _reservation(self, cols: list[np.ndarray], D: int, utilities_at: Any,
-                     bad: np.ndarray) -> np.ndarray:
+    def _reservation(
+        self, cols: list[np.ndarray], D: int, utilities_at: Any, bad: np.ndarray
+    ) -> np.ndarray:
         s = self.scenario
         d = np.zeros((D, self.P))
         conflict_u = None
@@ -281,18 +315,22 @@ class FastGrid:
         if any(k == "conflict" for k in self.batna_kind):
             assert s.conflict is not None
             W = self.W
-            X = np.broadcast_to(np.stack([self._coords_of(o) for _, o in s.conflict.outcomes]),
-                                (D, W, self.K)).copy()
+            X = np.broadcast_to(
+                np.stack([self._coords_of(o) for _, o in s.conflict.outcomes]), (D, W, self.K)
+            ).copy()
             for j, prm in self.by_role.get("war_outcome", []):
-                X[:, prm.domain.index, self.kindex[prm.domain.issue]] = \
-                    self._encode(prm.domain.issue, cols[j])
+                X[:, prm.domain.index, self.kindex[prm.domain.issue]] = self._encode(
+                    prm.domain.issue, cols[j]
+                )
             probs = self._probabilities(cols, D, bad)
             Uw = utilities_at(X)
             conflict_u = np.zeros((D, self.P))
             for wj in range(W):
                 conflict_u = conflict_u + probs[:, wj, None] * Uw[:, wj, :]
-            costs = np.broadcast_to(np.array([s.conflict.costs.get(n, 0.0) for n in self.names],
-                                             dtype=np.float64), (D, self.P)).copy()
+            costs = np.broadcast_to(
+                np.array([s.conflict.costs.get(n, 0.0) for n in self.names], dtype=np.float64),
+                (D, self.P),
+            ).copy()
             for j, prm in self.by_role.get("cost", []):
                 costs[:, self.pindex[prm.domain.party]] = np.asarray(cols[j], dtype=float)
         for i, p in enumerate(s.parties):
@@ -310,8 +348,9 @@ class FastGrid:
                 cost = np.full(D, float(b.cost))
                 for j, prm in self.by_role.get("batna_outcome", []):
                     if self.pindex[prm.domain.party] == i:
-                        X[:, 0, self.kindex[prm.domain.issue]] = \
-                            self._encode(prm.domain.issue, cols[j])
+                        X[:, 0, self.kindex[prm.domain.issue]] = self._encode(
+                            prm.domain.issue, cols[j]
+                        )
                 for j, prm in self.by_role.get("batna_cost", []):
                     if self.pindex[prm.domain.party] == i:
                         cost = np.asarray(cols[j], dtype=float)
@@ -368,12 +407,17 @@ class FastGrid:
 
     def _proposal_coords(self, cols: list[np.ndarray], D: int) -> np.ndarray:
         names = [p.name for p in self.proposals]
-        X = np.broadcast_to(np.stack([self._coords_of(p.outcome) for p in self.proposals])
-                            if names else np.zeros((0, self.K)), (D, len(names), self.K)).copy()
+        X = np.broadcast_to(
+            np.stack([self._coords_of(p.outcome) for p in self.proposals])
+            if names
+            else np.zeros((0, self.K)),
+            (D, len(names), self.K),
+        ).copy()
         for j, prm in self.by_role.get("proposal", []):
             if prm.domain.name in names:
-                X[:, names.index(prm.domain.name), self.kindex[prm.domain.issue]] = \
-                    self._encode(prm.domain.issue, cols[j])
+                X[:, names.index(prm.domain.name), self.kindex[prm.domain.issue]] = self._encode(
+                    prm.domain.issue, cols[j]
+                )
         return X
 
     # ------------------------------------------------------------------ evaluate
@@ -399,8 +443,11 @@ class FastGrid:
             rows: list[list[Any] | None] = []
             for d in range(D):
                 data = None if bad[d] else self._json(d, model, None, None, None, {}, {}, {})
-                rows.append(None if data is None else
-                            [extract(data, m.parts) for m in self.experiment.measures])
+                rows.append(
+                    None
+                    if data is None
+                    else [extract(data, m.parts) for m in self.experiment.measures]
+                )
             return rows, bad.copy()
         grid = _Grid(self, model["T"], model["d"])
         closest = grid.closest()
@@ -441,9 +488,17 @@ class FastGrid:
 
         return Point(self.space.decode(coords), {n: float(x) for n, x in zip(self.names, u)})
 
-    def _json(self, d: int, model: dict[str, Any], grid: _Grid | None, closest: Any,
-              deal: np.ndarray | None, ranges: dict[str, Any], parties: dict[str, Any],
-              sols: dict[str, Any]) -> dict[str, Any]:
+    def _json(
+        self,
+        d: int,
+        model: dict[str, Any],
+        grid: _Grid | None,
+        closest: Any,
+        deal: np.ndarray | None,
+        ranges: dict[str, Any],
+        parties: dict[str, Any],
+        sols: dict[str, Any],
+    ) -> dict[str, Any]:
         from ..solve.results import BargainingRange, IssueRange, ProposalEvaluation, Solution
         from .evaluate import assemble
 
@@ -459,19 +514,32 @@ class FastGrid:
             for name, res in sols.items():
                 solutions[name] = Solution(
                     self.space.decode(res.coords[d]),
-                    {n: float(x) for n, x in zip(self.names, res.u[d])}, name=name,
-                    exact=False, message=self.grid_message, coords=res.coords[d],
-                    certified=False, criterion=float(res.criterion[d]), bound=float("nan"),
-                    precision="grid")
+                    {n: float(x) for n, x in zip(self.names, res.u[d])},
+                    name=name,
+                    exact=False,
+                    message=self.grid_message,
+                    coords=res.coords[d],
+                    certified=False,
+                    criterion=float(res.criterion[d]),
+                    bound=float("nan"),
+                    precision="grid",
+                )
         else:
             solutions = {name: None for name in self.needs.solutions}
         reservation = {n: float(v) for n, v in zip(self.names, dd)}
-        if closest is None or deal is None:   # only the reservation values and proposals
+        if closest is None or deal is None:  # only the reservation values and proposals
             rng = BargainingRange(False, reservation, {}, {}, float("nan"), None, -1, False)
         else:
-            rng = BargainingRange(bool(deal[d]), reservation, issues, ends,
-                                  float(closest.value[d]),
-                                  self._point(closest.coords[d], closest.u[d]), -1, False)
+            rng = BargainingRange(
+                bool(deal[d]),
+                reservation,
+                issues,
+                ends,
+                float(closest.value[d]),
+                self._point(closest.coords[d], closest.u[d]),
+                -1,
+                False,
+            )
         proposals = None
         if self.needs.proposals:
             from ..solve.proposals import outcome_distance
@@ -484,14 +552,18 @@ class FastGrid:
                 u = model["uprop"][d, x]
                 accepts = u >= dd - AGREE_TOL
                 proposals[p.name] = ProposalEvaluation(
-                    name=p.name, point=self._point(coords, u),
+                    name=p.name,
+                    point=self._point(coords, u),
                     accepted_by=tuple(n for n, ok in zip(self.names, accepts) if ok),
                     in_agreement_set=bool(np.all(accepts[self.veto])),
                     surplus={n: float(v) for n, v in zip(self.names, u - dd)},
-                    distance={k: outcome_distance(cast(Any, self), coords, sol.coords)
-                              for k, sol in solutions.items()
-                              if sol is not None and k in self.needs.distances},
-                    source=p.source)
+                    distance={
+                        k: outcome_distance(cast(Any, self), coords, sol.coords)
+                        for k, sol in solutions.items()
+                        if sol is not None and k in self.needs.distances
+                    },
+                    source=p.source,
+                )
         return assemble(self.scenario, rng, solutions, proposals)
 
 
@@ -556,7 +628,7 @@ def interp_rows(xs: np.ndarray, vs: np.ndarray, x: np.ndarray) -> np.ndarray:
     res = slope * (x - xs[jc]) + y0
     res = np.where((j >= 0) & (x == xs[je]), ye, res)
     res = np.where(j < 0, vs[:, :1], res)
-    return np.where(j >= n - 1, vs[:, n - 1:n], res)
+    return np.where(j >= n - 1, vs[:, n - 1 : n], res)
 
 
 class _Optimum:
@@ -566,7 +638,7 @@ class _Optimum:
         self.found = np.zeros(D, dtype=bool)
         self.coords = np.full((D, K), np.nan)
         self.u = np.full((D, P), np.nan)
-        self.value = np.full(D, np.nan)       # the first stage's value at the outcome
+        self.value = np.full(D, np.nan)  # the first stage's value at the outcome
         self.criterion = np.full(D, np.nan)
 
 
@@ -577,16 +649,20 @@ class _Rows:
     first use); ``every`` says whether every outcome of the block is in the agreement set.
     """
 
-    def __init__(self, grid: _Grid, sd: np.ndarray, sb: np.ndarray, sr: np.ndarray,
-                 every: np.ndarray) -> None:
+    def __init__(
+        self, grid: _Grid, sd: np.ndarray, sb: np.ndarray, sr: np.ndarray, every: np.ndarray
+    ) -> None:
         self.grid, self.D = grid, grid.D
         self.sd, self.sb, self.sr, self.every = sd, sb, sr, every
         self.fb = sd * grid.fg.nb + sb
         self.fr = sd * grid.fg.M + sr
         self._hi: dict[int, np.ndarray] = {}
         self._lo: dict[int, np.ndarray] = {}
-        self.starts = np.flatnonzero(np.r_[True, sd[1:] != sd[:-1]]) if len(sd) else \
-            np.zeros(0, dtype=np.int64)
+        self.starts = (
+            np.flatnonzero(np.r_[True, sd[1:] != sd[:-1]])
+            if len(sd)
+            else np.zeros(0, dtype=np.int64)
+        )
         self.present = sd[self.starts] if len(sd) else np.zeros(0, dtype=np.int64)
 
     def hi(self, i: int) -> np.ndarray:
@@ -658,7 +734,7 @@ class _Grid:
         self.D = D = d.shape[0]
         self.Tflat = [t.reshape(-1, fg.P) for t in T]
         self.nk = [t.shape[1] for t in T]
-        F = T[fg.a]                                          # (D, nA, P)
+        F = T[fg.a]  # (D, nA, P)
         B = np.zeros((D,) + tuple(len(fg.grids[k]) for k in fg.rest) + (fg.P,))
         for j, k in enumerate(fg.rest):
             view = [D] + [1] * len(fg.rest) + [fg.P]
@@ -667,11 +743,11 @@ class _Grid:
         self.B = B.reshape(D, fg.M, fg.P)
         self.Fhi = np.maximum.reduceat(F, fg.starts, axis=1) + SLACK
         self.Flo = np.minimum.reduceat(F, fg.starts, axis=1) - SLACK
-        self.thr = d[:, fg.veto] - AGREE_TOL                 # (D, V)
+        self.thr = d[:, fg.veto] - AGREE_TOL  # (D, V)
         # the dense pass: one comparison per veto party, in booleans
         near = np.ones((D, fg.nb, fg.M), dtype=bool)
         for j, i in enumerate(fg.vidx):
-            need = self.thr[:, j, None] - self.B[:, :, i] - self.NEAR     # (D, M)
+            need = self.thr[:, j, None] - self.B[:, :, i] - self.NEAR  # (D, M)
             near &= self.Fhi[:, :, i][:, :, None] >= need[:, None, :]
         flat = np.flatnonzero(near)
         dd, rest = np.divmod(flat, fg.nb * fg.M)
@@ -705,8 +781,9 @@ class _Grid:
         return self._taken[key]
 
     # ------------------------------------------------------------------ exact evaluation
-    def points(self, dd: np.ndarray, bb: np.ndarray, rr: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def points(
+        self, dd: np.ndarray, bb: np.ndarray, rr: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every grid outcome of the (point, block, combination) triples: point index,
         A-index, combination, flat grid index; sorted by point, then grid index."""
         fg = self.fg
@@ -744,8 +821,7 @@ class _Grid:
         return np.all(u[:, fg.vidx] >= self.thr[d_], axis=1)
 
     # ------------------------------------------------------------------ optimisation
-    def optimum(self, stages: Sequence[Stage_],
-                require: bool, active: np.ndarray) -> _Optimum:
+    def optimum(self, stages: Sequence[Stage_], require: bool, active: np.ndarray) -> _Optimum:
         """The lexicographic grid optimum of ``stages`` for every point in ``active``.
 
         A stage is ``(kind, C, e)``: ``kind`` as :class:`~negotiation.solve.optimize.Stage`,
@@ -767,8 +843,7 @@ class _Grid:
         if not len(rows.sd):
             return res
         every = rows.every if require else np.ones(len(rows.sd), dtype=bool)
-        kind, C, e = next(((k, c, e) for k, c, e in stages if not _constant(k, c, e)),
-                          stages[0])
+        kind, C, e = next(((k, c, e) for k, c, e in stages if not _constant(k, c, e)), stages[0])
         ub, lb = self._bounds(kind, C, e, rows.sd, rows.sb, rows.sr, rows.hi, rows.lo)
         best_lb = rows.group_max(np.where(every, lb, -np.inf))
         cut = _cut(best_lb)
@@ -794,8 +869,15 @@ class _Grid:
         d_, t, r_, _ = self.points(rows.sd[pick], rows.sb[pick], rows.sr[pick])
         return self._choose(res, stages, require, d_, t, r_)
 
-    def _choose(self, res: _Optimum, stages: Sequence[Stage_],
-                require: bool, d_: np.ndarray, t: np.ndarray, r_: np.ndarray) -> _Optimum:
+    def _choose(
+        self,
+        res: _Optimum,
+        stages: Sequence[Stage_],
+        require: bool,
+        d_: np.ndarray,
+        t: np.ndarray,
+        r_: np.ndarray,
+    ) -> _Optimum:
         """Apply the stages to exact candidates (sorted by point, then grid index)."""
         u = self.exact_u(d_, t, r_)
         X = self.coords(t, r_)
@@ -823,15 +905,13 @@ class _Grid:
         res.value[pts] = first_value[firsts]
         return res
 
-    def _dense(self, stages: Sequence[Stage_],
-               active: np.ndarray) -> _Optimum:
+    def _dense(self, stages: Sequence[Stage_], active: np.ndarray) -> _Optimum:
         """An optimum over the whole grid (no agreement required) by dense bounds, for the
         points of ``active`` only."""
         fg = self.fg
         res = _Optimum(self.D, fg.K, fg.P)
         pts = np.flatnonzero(active)
-        kind, C, e = next(((k, c, e) for k, c, e in stages if not _constant(k, c, e)),
-                          stages[0])
+        kind, C, e = next(((k, c, e) for k, c, e in stages if not _constant(k, c, e)), stages[0])
         n = len(pts)
         dd = np.repeat(pts, fg.nb * fg.M)
         bb = np.tile(np.repeat(np.arange(fg.nb), fg.M), n)
@@ -843,9 +923,17 @@ class _Grid:
         d_, t, r_, _ = self.points(dd[cand], bb[cand], rr[cand])
         return self._choose(res, stages, False, d_, t, r_)
 
-    def _bounds(self, kind: str, C: np.ndarray, e: np.ndarray | None, sd: np.ndarray,
-                sb: np.ndarray, sr: np.ndarray, hi: Any, lo: Any
-                ) -> tuple[np.ndarray, np.ndarray]:
+    def _bounds(
+        self,
+        kind: str,
+        C: np.ndarray,
+        e: np.ndarray | None,
+        sd: np.ndarray,
+        sb: np.ndarray,
+        sr: np.ndarray,
+        hi: Any,
+        lo: Any,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Upper and lower bounds of a criterion over each listed (point, block,
         combination), from the parties' utility bounds ``hi(i)``/``lo(i)``."""
         fg = self.fg
@@ -858,8 +946,12 @@ class _Grid:
         def coef(i: int) -> Any:
             return C[0, i] if same else C[:, i].take(sd)
 
-        cols = [int(i) for i in np.flatnonzero((C != 0).any(axis=0) if kind == "linear"
-                                               else (C > 0).any(axis=0))]
+        cols = [
+            int(i)
+            for i in np.flatnonzero(
+                (C != 0).any(axis=0) if kind == "linear" else (C > 0).any(axis=0)
+            )
+        ]
         if kind == "linear":
             ub = np.full(n, SLACK)
             lb = np.full(n, -SLACK)
@@ -922,8 +1014,15 @@ class _Grid:
                     lb += np.where(m, c * ll, 0.0)
         return ub, lb
 
-    def _value(self, kind: str, C: np.ndarray, e: np.ndarray | None, d_: np.ndarray,
-               u: np.ndarray, X: np.ndarray) -> np.ndarray:
+    def _value(
+        self,
+        kind: str,
+        C: np.ndarray,
+        e: np.ndarray | None,
+        d_: np.ndarray,
+        u: np.ndarray,
+        X: np.ndarray,
+    ) -> np.ndarray:
         """The criterion at exact outcomes (the formulas of ``bnb.Criterion.value``)."""
         P = self.fg.P
         c = C[d_]
@@ -952,8 +1051,9 @@ class _Grid:
     def closest(self) -> _Optimum:
         fg = self.fg
         c = np.broadcast_to(fg.veto.astype(float), (self.D, fg.P))
-        res = self.optimum([("maximin", c, None), ("linear", c, None)], False,
-                           np.ones(self.D, dtype=bool))
+        res = self.optimum(
+            [("maximin", c, None), ("linear", c, None)], False, np.ones(self.D, dtype=bool)
+        )
         g = res.u - self.d
         res.value = np.min(np.where(fg.veto[None, :], g, np.inf), axis=1)
         return res
@@ -962,7 +1062,7 @@ class _Grid:
         """Is some grid outcome in the agreement set (``Problem.agreement.any()``)?"""
         out = self.has_every.copy()
         ok = closest.found & ~out
-        if ok.any():   # the closest outcome is a witness when it is in the agreement set
+        if ok.any():  # the closest outcome is a witness when it is in the agreement set
             u = closest.u[ok]
             out[ok] = np.all(u[:, self.fg.vidx] >= self.thr[ok], axis=1)
         todo = ~out & self.has_maybe
@@ -984,14 +1084,29 @@ class _Grid:
                 e = np.zeros(fg.K)
                 e[k] = sign
                 ends.append(self.optimum([("linear", zero, e)], True, deal))
-            return [IssueRange(issue.name, min=float(ends[0].coords[d, k]),
-                               max=float(ends[1].coords[d, k]), certified=False,
-                               gap=float("nan")) if deal[d] else None
-                    for d in range(self.D)]
+            return [
+                IssueRange(
+                    issue.name,
+                    min=float(ends[0].coords[d, k]),
+                    max=float(ends[1].coords[d, k]),
+                    certified=False,
+                    gap=float("nan"),
+                )
+                if deal[d]
+                else None
+                for d in range(self.D)
+            ]
         used = self._levels(k, deal)
-        return [IssueRange(issue.name, levels=tuple(lv for j, lv in enumerate(issue.levels)
-                                                    if used[d, j]),
-                           certified=False) if deal[d] else None for d in range(self.D)]
+        return [
+            IssueRange(
+                issue.name,
+                levels=tuple(lv for j, lv in enumerate(issue.levels) if used[d, j]),
+                certified=False,
+            )
+            if deal[d]
+            else None
+            for d in range(self.D)
+        ]
 
     def _levels(self, k: int, deal: np.ndarray) -> np.ndarray:
         """(D, L): does some agreement use level j of discrete issue k?"""
@@ -1023,8 +1138,9 @@ class _Grid:
         res = self.optimum([("linear", c, None)], True, deal)
         return res, res.u[:, i]
 
-    def solution(self, name: str, ideal: np.ndarray, power: np.ndarray,
-                 deal: np.ndarray) -> _Optimum:
+    def solution(
+        self, name: str, ideal: np.ndarray, power: np.ndarray, deal: np.ndarray
+    ) -> _Optimum:
         """A solution of :mod:`negotiation.solve.cooperative`, on the grid."""
         fg = self.fg
         players = fg.veto[None, :] & ((ideal - self.d) > SURPLUS_TOL)
@@ -1040,23 +1156,30 @@ class _Grid:
             elif not all_players.any():
                 res = self.optimum(stages + [total], True, deal)
             else:
-                res = _merge(self.optimum(stages, True, deal & all_players),
-                             self.optimum(stages + [total], True, deal & ~all_players),
-                             all_players)
+                res = _merge(
+                    self.optimum(stages, True, deal & all_players),
+                    self.optimum(stages + [total], True, deal & ~all_players),
+                    all_players,
+                )
         elif name == "kalai_smorodinsky":
             scale = np.where(players, 1.0 / np.where(players, ideal - self.d, 1.0), 0.0)
-            res = self.optimum([("maximin", scale, None), ("linear", scale, None), total],
-                               True, deal)
+            res = self.optimum(
+                [("maximin", scale, None), ("linear", scale, None), total], True, deal
+            )
             c = scale
         elif name == "egalitarian":
             c = players.astype(float)
             res = self.optimum([("maximin", c, None), ("linear", c, None), total], True, deal)
         else:
             c = np.broadcast_to(fg.veto.astype(float), (self.D, fg.P))
-            res = self.optimum([("linear", c, None), ("nash", players.astype(float), None),
-                                total], True, deal)
-        kind = {"kalai_smorodinsky": "maximin", "egalitarian": "maximin",
-                "utilitarian": "linear"}.get(name, "nash")
+            res = self.optimum(
+                [("linear", c, None), ("nash", players.astype(float), None), total], True, deal
+            )
+        kind = {
+            "kalai_smorodinsky": "maximin",
+            "egalitarian": "maximin",
+            "utilitarian": "linear",
+        }.get(name, "nash")
         res.criterion = self._criterion(kind, c, res)
         return res
 
@@ -1074,8 +1197,7 @@ class _Grid:
 def _cut(best: np.ndarray) -> np.ndarray:
     """Keep a block whose bound reaches ``best`` less a margin (``KEEP``, relative)."""
     fin = np.isfinite(best)
-    return np.where(fin, best - KEEP * np.maximum(1.0, np.abs(np.where(fin, best, 0.0))),
-                    -np.inf)
+    return np.where(fin, best - KEEP * np.maximum(1.0, np.abs(np.where(fin, best, 0.0))), -np.inf)
 
 
 def _fill(res: _Optimum, part: _Optimum, mask: np.ndarray) -> None:

@@ -62,10 +62,21 @@ def template(scenario: Scenario) -> dict[str, str]:
         for p in parties:
             out[f"{prefix}.{p}"] = "number"
 
-    out.update({"scenario.title": "text", "scenario.date": "text", "scenario.file": "text",
-                "parties": "list", "issues": "list", "veto": "list", "notes": "list",
-                "deal_possible": "bool", "agreement_grid_points": "integer",
-                "pareto.size": "integer", "closest.min_surplus": "number"})
+    out.update(
+        {
+            "scenario.title": "text",
+            "scenario.date": "text",
+            "scenario.file": "text",
+            "parties": "list",
+            "issues": "list",
+            "veto": "list",
+            "notes": "list",
+            "deal_possible": "bool",
+            "agreement_grid_points": "integer",
+            "pareto.size": "integer",
+            "closest.min_surplus": "number",
+        }
+    )
     utilities("reservation")
     for i in issues:
         if i.levels is not None:
@@ -85,9 +96,15 @@ def template(scenario: Scenario) -> dict[str, str]:
     for s in sols:
         outcome(f"solutions.{s}.outcome")
         utilities(f"solutions.{s}.utilities")
-        for key, kind in (("exact", "bool"), ("certified", "bool"), ("criterion", "number"),
-                          ("bound", "number"), ("gap", "number"), ("method", "text"),
-                          ("message", "text")):
+        for key, kind in (
+            ("exact", "bool"),
+            ("certified", "bool"),
+            ("criterion", "number"),
+            ("bound", "number"),
+            ("gap", "number"),
+            ("method", "text"),
+            ("message", "text"),
+        ):
             out[f"solutions.{s}.{key}"] = kind
     for prop in scenario.proposals:
         base = f"proposals.{prop.name}"
@@ -131,7 +148,7 @@ def suggestions(path: str, known: dict[str, str]) -> str:
     """`` (did you mean ...?)`` for a mistyped measure, or the fields under a prefix."""
     import difflib
 
-    under = sorted(k[len(path) + 1:] for k in known if k.startswith(path + "."))
+    under = sorted(k[len(path) + 1 :] for k in known if k.startswith(path + "."))
     if under:
         shown = ", ".join(under[:8]) + (", ..." if len(under) > 8 else "")
         return f": it holds several values; name one of its fields ({shown})"

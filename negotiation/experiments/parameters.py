@@ -82,8 +82,11 @@ class Domain:
             return "true or false"
         if self.kind == "level":
             return "one of the levels " + ", ".join(self.levels)
-        lo = "" if self.lo == -math.inf else \
-            ("above " if self.lo_open else "at least ") + _g(self.lo)
+        lo = (
+            ""
+            if self.lo == -math.inf
+            else ("above " if self.lo_open else "at least ") + _g(self.lo)
+        )
         hi = "" if self.hi == math.inf else ("below " if self.hi_open else "at most ") + _g(self.hi)
         if lo and hi and not self.lo_open and not self.hi_open:
             words = f"in [{_g(self.lo)}, {_g(self.hi)}]"
@@ -93,8 +96,9 @@ class Domain:
 
     @property
     def bounded(self) -> bool:
-        return self.kind in ("number", "integer") and math.isfinite(self.lo) \
-            and math.isfinite(self.hi)
+        return (
+            self.kind in ("number", "integer") and math.isfinite(self.lo) and math.isfinite(self.hi)
+        )
 
     def check(self, value: Any) -> str | None:
         """Why ``value`` is not valid (``None``: it is)."""
@@ -110,8 +114,12 @@ class Domain:
             return "must be a finite number"
         if self.kind == "integer" and float(value) != int(value):
             return f"must be an integer, got {_show(value)}"
-        if (value < self.lo or value > self.hi or (self.lo_open and value == self.lo)
-                or (self.hi_open and value == self.hi)):
+        if (
+            value < self.lo
+            or value > self.hi
+            or (self.lo_open and value == self.lo)
+            or (self.hi_open and value == self.hi)
+        ):
             return f"must be {self.what}, got {_show(value)}"
         return None
 
@@ -215,27 +223,64 @@ def describe(scenario: Scenario, path: Path) -> Domain:
                 return Domain("number")
             if issue.levels is not None and n == 5:
                 idx = issue.levels.index(path[4]) if path[4] in issue.levels else None
-                return Domain("number", 0.0, 1.0, role="level_value", party=party,
-                              issue=issue.name, index=idx, name=str(path[4]))
+                return Domain(
+                    "number",
+                    0.0,
+                    1.0,
+                    role="level_value",
+                    party=party,
+                    issue=issue.name,
+                    index=idx,
+                    name=str(path[4]),
+                )
             if issue.levels is None:
                 if n == 7 and path[4] == "points" and isinstance(path[5], int):
                     if path[6] == 1:
-                        return Domain("number", 0.0, 1.0, role="point_value", party=party,
-                                      issue=issue.name, index=path[5])
+                        return Domain(
+                            "number",
+                            0.0,
+                            1.0,
+                            role="point_value",
+                            party=party,
+                            issue=issue.name,
+                            index=path[5],
+                        )
                     if path[6] == 0:
                         lo, hi = issue.range
-                        return Domain("number", -math.inf, math.inf, role="other",
-                                      moves_grid=True, party=party, issue=issue.name)
+                        return Domain(
+                            "number",
+                            -math.inf,
+                            math.inf,
+                            role="other",
+                            moves_grid=True,
+                            party=party,
+                            issue=issue.name,
+                        )
                 if n == 5 and path[4] == "exponent":
-                    return Domain("number", 0.0, math.inf, lo_open=True, role="exponent",
-                                  party=party, issue=issue.name)
+                    return Domain(
+                        "number",
+                        0.0,
+                        math.inf,
+                        lo_open=True,
+                        role="exponent",
+                        party=party,
+                        issue=issue.name,
+                    )
                 if n == 5 and path[4] in ("ideal", "worst"):
                     lo, hi = issue.range
                     if path[4] == "ideal":
-                        return Domain("number", lo, hi, role="other", moves_grid=True,
-                                      party=party, issue=issue.name)
-                    return Domain("number", role="other", moves_grid=True, party=party,
-                                  issue=issue.name)
+                        return Domain(
+                            "number",
+                            lo,
+                            hi,
+                            role="other",
+                            moves_grid=True,
+                            party=party,
+                            issue=issue.name,
+                        )
+                    return Domain(
+                        "number", role="other", moves_grid=True, party=party, issue=issue.name
+                    )
     if path[:2] == ("conflict", "costs") and n == 3:
         return Domain("number", role="cost", party=str(path[2]))
     if path[:2] == ("conflict", "outcomes") and n >= 4 and isinstance(path[2], int):
@@ -317,8 +362,11 @@ def point_changes(scenario: Scenario, values: Mapping[Path, Any]) -> dict[str, A
     exceed 1 (or are all 0 with nothing else to carry the mass).
     """
     changes: dict[str, Any] = {dotted(p): v for p, v in values.items()}
-    probs = [p for p in values if len(p) == 4 and p[:2] == ("conflict", "outcomes")
-             and p[3] == "probability"]
+    probs = [
+        p
+        for p in values
+        if len(p) == 4 and p[:2] == ("conflict", "outcomes") and p[3] == "probability"
+    ]
     if not probs:
         return changes
     given = {p: float(values[p]) for p in probs}
@@ -327,8 +375,9 @@ def point_changes(scenario: Scenario, values: Mapping[Path, Any]) -> dict[str, A
     if others:
         rest = 1.0 - total
         if rest < -1e-12:
-            raise ProbabilityError(f"the conflict probabilities set sum to {total:.6g}, "
-                                   "more than 1")
+            raise ProbabilityError(
+                f"the conflict probabilities set sum to {total:.6g}, more than 1"
+            )
         rest = max(rest, 0.0)
         base = math.fsum(q for _, q in others)
         for p, q in others:
@@ -347,8 +396,11 @@ def normalise_probabilities(scenario: Scenario, paths: list[Path], columns: list
     of draws) by their sum, so the recorded values are the ones used."""
     import numpy as np
 
-    probs = [j for j, p in enumerate(paths) if len(p) == 4 and p[:2] == ("conflict", "outcomes")
-             and p[3] == "probability"]
+    probs = [
+        j
+        for j, p in enumerate(paths)
+        if len(p) == 4 and p[:2] == ("conflict", "outcomes") and p[3] == "probability"
+    ]
     every = {p for p, _ in _probability_paths(scenario)}
     if not probs or {paths[j] for j in probs} != every:
         return
@@ -361,5 +413,14 @@ def normalise_probabilities(scenario: Scenario, paths: list[Path], columns: list
         columns[j] = np.where(total > 0, col / safe, col)
 
 
-__all__ = ["Domain", "ProbabilityError", "baseline", "canonical", "describe", "label",
-           "normalise_probabilities", "point_changes", "raw_value"]
+__all__ = [
+    "Domain",
+    "ProbabilityError",
+    "baseline",
+    "canonical",
+    "describe",
+    "label",
+    "normalise_probabilities",
+    "point_changes",
+    "raw_value",
+]

@@ -114,8 +114,11 @@ def _group(path: str) -> str:
     if issue:
         return f"issue:{issue}"
     parts = path.split(".")
-    if parts[-1] in ("min_surplus",) or parts[0] in ("reservation", "party_range") or \
-            (len(parts) >= 3 and parts[-2] in ("utilities", "surplus")):
+    if (
+        parts[-1] in ("min_surplus",)
+        or parts[0] in ("reservation", "party_range")
+        or (len(parts) >= 3 and parts[-2] in ("utilities", "surplus"))
+    ):
         return "utility"
     return path
 
@@ -145,8 +148,9 @@ class _Data:
         size = int(np.prod(self.shape)) if self.shape else 1
         out = np.full(size, np.nan)
         for g, v in self.sweep.store.query(
-                f"SELECT point / {self.draws} AS g, AVG(c{j}) FROM results "
-                f"WHERE error = '' AND c{j} IS NOT NULL GROUP BY g"):
+            f"SELECT point / {self.draws} AS g, AVG(c{j}) FROM results "
+            f"WHERE error = '' AND c{j} IS NOT NULL GROUP BY g"
+        ):
             if 0 <= int(g) < size:
                 out[int(g)] = float(v)
         return out.reshape(self.shape) if self.shape else out
@@ -154,7 +158,8 @@ class _Data:
     def values(self, measure: str) -> np.ndarray:
         j = self.index[measure]
         cur = self.sweep.store.con.execute(
-            f"SELECT c{j} FROM results WHERE error = '' AND c{j} IS NOT NULL")
+            f"SELECT c{j} FROM results WHERE error = '' AND c{j} IS NOT NULL"
+        )
         return np.fromiter((float(v) for (v,) in cur), dtype=float)
 
     def issue_text(self, name: str) -> str:
@@ -186,11 +191,15 @@ class _Data:
         bits = [f"{self.sweep.store.count():,} points", f"precision {exp.get('precision')}"]
         if exp.get("sample"):
             bits.append(f"{exp['sample']['draws']:,} draws, seed {exp['sample']['seed']}")
-        text = (f"Source: negotiation sweep of {file} (scenario {exp.get('scenario')}; "
-                f"{', '.join(bits)}).")
+        text = (
+            f"Source: negotiation sweep of {file} (scenario {exp.get('scenario')}; "
+            f"{', '.join(bits)})."
+        )
         if exp.get("file"):
-            text += (f"\nReproduce: negotiation sweep {shlex.quote(exp['file'])} --out DIR"
-                     f"  (this figure: {kind}.png in DIR)")
+            text += (
+                f"\nReproduce: negotiation sweep {shlex.quote(exp['file'])} --out DIR"
+                f"  (this figure: {kind}.png in DIR)"
+            )
         return text
 
     def subtitle(self, extra: str = "") -> list[str]:
@@ -212,20 +221,29 @@ def _deal_share(data: _Data) -> dict[str, Any] | None:
     if "deal_possible" not in data.measures:
         return None
     j = data.index["deal_possible"]
-    n, t = data.sweep.store.query(
-        f"SELECT COUNT(c{j}), SUM(c{j}) FROM results WHERE error = ''")[0]
+    n, t = data.sweep.store.query(f"SELECT COUNT(c{j}), SUM(c{j}) FROM results WHERE error = ''")[0]
     n, t = int(n or 0), int(t or 0)
     if not n:
         return None
     p = t / n
-    return {"probability": p, "count": t, "of": n,
-            "standard_error": float(np.sqrt(p * (1 - p) / n))}
+    return {
+        "probability": p,
+        "count": t,
+        "of": n,
+        "standard_error": float(np.sqrt(p * (1 - p) / n)),
+    }
 
 
 # --------------------------------------------------------------------------- heatmap
-def plot_heatmap(sweep: Sweep | str | os.PathLike, *, color: str | None = None,
-                 boundary: str | list[str] | None = None, x: str | None = None,
-                 y: str | None = None, fig: Figure | None = None) -> Figure:
+def plot_heatmap(
+    sweep: Sweep | str | os.PathLike,
+    *,
+    color: str | None = None,
+    boundary: str | list[str] | None = None,
+    x: str | None = None,
+    y: str | None = None,
+    fig: Figure | None = None,
+) -> Figure:
     """Two varied parameters: ``color`` (a measure; default the experiment's ``plot.color``
     or its first numeric measure) as a heatmap, and each ``boundary`` measure (default the
     experiment's ``plot.boundary``, or ``deal_possible``) as a line: where a true/false
@@ -237,12 +255,18 @@ def plot_heatmap(sweep: Sweep | str | os.PathLike, *, color: str | None = None,
     names = [v["name"] for v in data.vary]
     x = x or hints.get("x") or names[0]
     y = y or hints.get("y") or next(n for n in names if n != x)
-    color = color or hints.get("color") or (data.numeric[0] if data.numeric else
-                                           (data.bools[0] if data.bools else None))
+    color = (
+        color
+        or hints.get("color")
+        or (data.numeric[0] if data.numeric else (data.bools[0] if data.bools else None))
+    )
     if color is None:
         raise ValueError("no numeric or true/false measure to colour the heatmap with")
-    boundary = boundary or hints.get("boundary") or (
-        ["deal_possible"] if "deal_possible" in data.measures else [])
+    boundary = (
+        boundary
+        or hints.get("boundary")
+        or (["deal_possible"] if "deal_possible" in data.measures else [])
+    )
     if isinstance(boundary, str):
         boundary = [boundary]
     with house_style():
@@ -282,8 +306,9 @@ def _boundary_label(data: _Data, measure: str) -> str:
     return f"{measure_label(measure)} = 0"
 
 
-def _heatmap(data: _Data, color: str, boundary: list[str], x: str, y: str,
-             fig: Figure | None) -> Figure:
+def _heatmap(
+    data: _Data, color: str, boundary: list[str], x: str, y: str, fig: Figure | None
+) -> Figure:
     import matplotlib as mpl
     from matplotlib.colors import TwoSlopeNorm
     from matplotlib.lines import Line2D
@@ -292,22 +317,36 @@ def _heatmap(data: _Data, color: str, boundary: list[str], x: str, y: str,
     ix, iy = names.index(x), names.index(y)
     xs = np.asarray(data.vary[ix]["values"], dtype=float)
     ys = np.asarray(data.vary[iy]["values"], dtype=float)
-    F = _collapse(data, data.field(color), [iy, ix])                 # (ny, nx)
+    F = _collapse(data, data.field(color), [iy, ix])  # (ny, nx)
     is_bool = data.kind[color] == "bool"
     title = data.exp.get("title") or measure_label(color)
-    explain = (f"Colour: {measure_label(color)}"
-               + (", share of draws where it is true" if is_bool and data.draws > 1 else
-                  f", mean over {data.draws:,} draws" if data.draws > 1 else "") + ".")
+    explain = (
+        f"Colour: {measure_label(color)}"
+        + (
+            ", share of draws where it is true"
+            if is_bool and data.draws > 1
+            else f", mean over {data.draws:,} draws"
+            if data.draws > 1
+            else ""
+        )
+        + "."
+    )
     fields = []
     for b in boundary:
         bf = _collapse(data, data.field(b), [iy, ix])
         level = 0.5 if data.kind[b] == "bool" else 0.0
         fields.append((b, bf, level))
-    drawn = [b for b, bf, level in fields
-             if np.isfinite(bf).any() and np.nanmin(bf) < level < np.nanmax(bf)]
+    drawn = [
+        b
+        for b, bf, level in fields
+        if np.isfinite(bf).any() and np.nanmin(bf) < level < np.nanmax(bf)
+    ]
     if drawn:
-        explain += " Lines: where the measures below change" + (
-            " (in half the draws)" if data.draws > 1 else "") + "."
+        explain += (
+            " Lines: where the measures below change"
+            + (" (in half the draws)" if data.draws > 1 else "")
+            + "."
+        )
     if len(data.vary) > 2:
         explain += " Averaged over the other varied parameters."
     sub = data.subtitle(explain)
@@ -325,10 +364,13 @@ def _heatmap(data: _Data, color: str, boundary: list[str], x: str, y: str,
     elif lo < 0 < hi:
         cmap, norm = mpl.colormaps["PuOr"], TwoSlopeNorm(0.0, lo, hi)
     else:
-        cmap, norm = mpl.colormaps["cividis"], mpl.colors.Normalize(lo, hi if hi > lo else
-                                                                     lo + 1e-9)
-    mesh = ax.pcolormesh(_edges(xs), _edges(ys), np.ma.masked_invalid(F), cmap=cmap,
-                         norm=norm, shading="flat")
+        cmap, norm = (
+            mpl.colormaps["cividis"],
+            mpl.colors.Normalize(lo, hi if hi > lo else lo + 1e-9),
+        )
+    mesh = ax.pcolormesh(
+        _edges(xs), _edges(ys), np.ma.masked_invalid(F), cmap=cmap, norm=norm, shading="flat"
+    )
     cb = fig.colorbar(mesh, ax=ax, pad=0.02, fraction=0.05)
     cb.set_label(measure_label(color) + (" (share true)" if is_bool else ""), fontsize=10)
     cb.outline.set_visible(False)
@@ -336,16 +378,34 @@ def _heatmap(data: _Data, color: str, boundary: list[str], x: str, y: str,
     for j, (b, bf, level) in enumerate(fields):
         st = _boundary_style(data, b, j)
         if b in drawn and len(xs) > 1 and len(ys) > 1:
-            ax.contour(xs, ys, bf, levels=[level], colors=[st["color"]], linewidths=2.4,
-                       linestyles=[st["ls"]])
-            handles.append(Line2D([], [], color=st["color"], ls=st["ls"], lw=2.4,
-                                  label=_boundary_label(data, b)))
+            ax.contour(
+                xs,
+                ys,
+                bf,
+                levels=[level],
+                colors=[st["color"]],
+                linewidths=2.4,
+                linestyles=[st["ls"]],
+            )
+            handles.append(
+                Line2D(
+                    [], [], color=st["color"], ls=st["ls"], lw=2.4, label=_boundary_label(data, b)
+                )
+            )
         elif np.isfinite(bf).any():
             state = np.nanmean(bf) >= level
-            handles.append(Line2D([], [], color="none", label=(
-                f"{measure_label(b)}: {'true' if state else 'false'} everywhere"
-                if data.kind[b] == "bool" else
-                f"{measure_label(b)}: {'above' if state else 'below'} 0 everywhere")))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="none",
+                    label=(
+                        f"{measure_label(b)}: {'true' if state else 'false'} everywhere"
+                        if data.kind[b] == "bool"
+                        else f"{measure_label(b)}: {'above' if state else 'below'} 0 everywhere"
+                    ),
+                )
+            )
     from ..plot.text import wrap
 
     ax.set_xlabel("\n".join(wrap(data.param_label(x), 6.5 * 72, 11)))
@@ -363,8 +423,9 @@ def _edges(v: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- line
-def plot_line(sweep: Sweep | str | os.PathLike, *, x: str | None = None,
-              fig: Figure | None = None) -> Figure:
+def plot_line(
+    sweep: Sweep | str | os.PathLike, *, x: str | None = None, fig: Figure | None = None
+) -> Figure:
     """One varied parameter (``x``): each group of measures against it, one panel per issue
     (and one for utilities); no-deal stretches shaded."""
     data = _Data(_sweep(sweep))
@@ -398,8 +459,9 @@ def _line(data: _Data, x: str, fig: Figure | None) -> Figure:
     if deal is not None and (deal < 0.5).any():
         explain += "Shaded: no deal" + (" in most draws." if data.draws > 1 else ".")
     elif deal is not None:
-        explain += "A deal is possible " + ("in most draws " if data.draws > 1 else "") + \
-            "at every value."
+        explain += (
+            "A deal is possible " + ("in most draws " if data.draws > 1 else "") + "at every value."
+        )
     sub = data.subtitle(explain)
     footer = data.footer("line")
     width = 9.5
@@ -419,10 +481,8 @@ def _line(data: _Data, x: str, fig: Figure | None) -> Figure:
         ms = groups.get(g, [])
         if deal is not None:
             _shade_no_deal(ax, xs, deal)
-        lo = next((m for m in ms if m.endswith(".min") and m.startswith("bargaining_range")),
-                  None)
-        hi = next((m for m in ms if m.endswith(".max") and m.startswith("bargaining_range")),
-                  None)
+        lo = next((m for m in ms if m.endswith(".min") and m.startswith("bargaining_range")), None)
+        hi = next((m for m in ms if m.endswith(".max") and m.startswith("bargaining_range")), None)
         if lo and hi:
             ylo = _collapse(data, data.field(lo), [ix])
             yhi = _collapse(data, data.field(hi), [ix])
@@ -430,8 +490,9 @@ def _line(data: _Data, x: str, fig: Figure | None) -> Figure:
             ax.plot(xs, ylo, color=pal.HIGHLIGHT_EDGE, lw=1.0, zorder=2)
             ax.plot(xs, yhi, color=pal.HIGHLIGHT_EDGE, lw=1.0, zorder=2)
             if "band" not in seen:
-                handles.append(Patch(fc=pal.HIGHLIGHT, ec=pal.HIGHLIGHT_EDGE,
-                                     label="bargaining range"))
+                handles.append(
+                    Patch(fc=pal.HIGHLIGHT, ec=pal.HIGHLIGHT_EDGE, label="bargaining range")
+                )
                 seen.add("band")
         for m in ms:
             if m in (lo, hi):
@@ -440,8 +501,9 @@ def _line(data: _Data, x: str, fig: Figure | None) -> Figure:
             c = colors[k % len(colors)]
             k += 1
             ax.plot(xs, yv, color=c, marker="o", ms=4, lw=2.0, zorder=3)
-            handles.append(Line2D([], [], color=c, marker="o", ms=4, lw=2.0,
-                                  label=measure_label(m)))
+            handles.append(
+                Line2D([], [], color=c, marker="o", ms=4, lw=2.0, label=measure_label(m))
+            )
         if g.startswith("issue:"):
             ax.set_title(data.issue_text(g[6:]), fontsize=10.5)
             ax.set_ylabel(g[6:], fontsize=10)
@@ -482,8 +544,12 @@ def _shade_no_deal(ax: Any, xs: np.ndarray, deal: np.ndarray) -> None:
 
 
 # --------------------------------------------------------------------------- histogram
-def plot_histogram(sweep: Sweep | str | os.PathLike, *, measures: list[str] | None = None,
-                   fig: Figure | None = None) -> Figure:
+def plot_histogram(
+    sweep: Sweep | str | os.PathLike,
+    *,
+    measures: list[str] | None = None,
+    fig: Figure | None = None,
+) -> Figure:
     """Monte Carlo: the distribution of each numeric measure (at most four panels)."""
     data = _Data(_sweep(sweep))
     ms = measures or (data.exp.get("plot") or {}).get("histogram")
@@ -502,9 +568,11 @@ def _histogram(data: _Data, ms: list[str], fig: Figure | None) -> Figure:
     title = data.exp.get("title") or "What the draws give"
     explain = f"{draws:,} draws of the uncertain parameters."
     if deal:
-        explain = (f"Probability of a deal: {deal['probability']:.1%} ({deal['count']:,} of "
-                   f"{deal['of']:,} draws; standard error {deal['standard_error']:.1%}). "
-                   "Distributions over the draws with a deal.")
+        explain = (
+            f"Probability of a deal: {deal['probability']:.1%} ({deal['count']:,} of "
+            f"{deal['of']:,} draws; standard error {deal['standard_error']:.1%}). "
+            "Distributions over the draws with a deal."
+        )
     sub = data.subtitle(explain)
     footer = data.footer("histogram")
     n = max(len(ms), 1)
@@ -525,8 +593,15 @@ def _histogram(data: _Data, ms: list[str], fig: Figure | None) -> Figure:
         v = data.values(m)
         ax.set_title(measure_label(m), fontsize=11)
         if not v.size:
-            ax.text(0.5, 0.5, "no values (no deal in any draw)", transform=ax.transAxes,
-                    ha="center", va="center", color=pal.MUTED)
+            ax.text(
+                0.5,
+                0.5,
+                "no values (no deal in any draw)",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color=pal.MUTED,
+            )
             continue
         lo, hi, outside = _view(v)
         _distribution(ax, v, lo, hi)
@@ -539,14 +614,26 @@ def _histogram(data: _Data, ms: list[str], fig: Figure | None) -> Figure:
         note = f"median {_fmt(float(q[1]))}\n90%: {_fmt(float(q[0]))} to {_fmt(float(q[2]))}"
         if outside:
             below = int((v < lo).sum())
-            note += (f"\n{outside:,} draws outside the view"
-                     + (f" ({below:,} at {_fmt(float(v.min()))} or near)" if below else ""))
-        right = q[1] < (lo + hi) / 2       # the note goes on the emptier side
-        ax.text(0.98 if right else 0.02, 0.96, note, transform=ax.transAxes,
-                ha="right" if right else "left", va="top", fontsize=8.5, color=pal.MUTED,
-                bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1.5}, zorder=5)
-    handles = [Line2D([], [], color=pal.INK, lw=1.8, label="median"),
-               Line2D([], [], color=pal.INK, lw=1.0, ls="--", label="5% and 95%")]
+            note += f"\n{outside:,} draws outside the view" + (
+                f" ({below:,} at {_fmt(float(v.min()))} or near)" if below else ""
+            )
+        right = q[1] < (lo + hi) / 2  # the note goes on the emptier side
+        ax.text(
+            0.98 if right else 0.02,
+            0.96,
+            note,
+            transform=ax.transAxes,
+            ha="right" if right else "left",
+            va="top",
+            fontsize=8.5,
+            color=pal.MUTED,
+            bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1.5},
+            zorder=5,
+        )
+    handles = [
+        Line2D([], [], color=pal.INK, lw=1.8, label="median"),
+        Line2D([], [], color=pal.INK, lw=1.0, ls="--", label="5% and 95%"),
+    ]
     legend_in(lax, handles, 2)
     return fig
 
@@ -582,8 +669,9 @@ def _distribution(ax: Any, v: np.ndarray, lo: float, hi: float) -> None:
 
 
 # --------------------------------------------------------------------------- tornado
-def tornado_rows(sweep: Sweep | str | os.PathLike, n: int = 10,
-                 measure: str | None = None) -> list[dict[str, Any]]:
+def tornado_rows(
+    sweep: Sweep | str | os.PathLike, n: int = 10, measure: str | None = None
+) -> list[dict[str, Any]]:
     """The ``n`` most influential parameters of a one-at-a-time sweep, most influential
     first: ``label``, ``low``/``high`` (the range), ``baseline`` and ``at_low``/``at_high``
     of ``measure`` (default: the first numeric one) and ``flips`` (ends at which
@@ -596,16 +684,32 @@ def tornado_rows(sweep: Sweep | str | os.PathLike, n: int = 10,
     out = []
     for e in rows[:n]:
         m = e["measures"].get(measure, {}) if measure else {}
-        out.append({"parameter": e["parameter"], "label": e["label"], "low": e["low"],
-                    "high": e["high"], "value": e.get("baseline"),
-                    "measure": measure, "baseline": m.get("baseline"),
-                    "at_low": m.get("at_low"), "at_high": m.get("at_high"),
-                    "swing": m.get("swing"), "flips": e.get("flips", 0)})
+        out.append(
+            {
+                "parameter": e["parameter"],
+                "label": e["label"],
+                "low": e["low"],
+                "high": e["high"],
+                "value": e.get("baseline"),
+                "measure": measure,
+                "baseline": m.get("baseline"),
+                "at_low": m.get("at_low"),
+                "at_high": m.get("at_high"),
+                "swing": m.get("swing"),
+                "flips": e.get("flips", 0),
+            }
+        )
     return out
 
 
-def plot_tornado(sweep: Sweep | str | os.PathLike, *, measures: list[str] | None = None,
-                 n: int = 15, frame: bool = True, fig: Figure | None = None) -> Figure:
+def plot_tornado(
+    sweep: Sweep | str | os.PathLike,
+    *,
+    measures: list[str] | None = None,
+    n: int = 15,
+    frame: bool = True,
+    fig: Figure | None = None,
+) -> Figure:
     """One-at-a-time: a tornado chart per numeric measure (at most two, side by side).
 
     ``frame=False`` leaves out title and source line (for the brief, whose caption
@@ -620,28 +724,37 @@ def plot_tornado(sweep: Sweep | str | os.PathLike, *, measures: list[str] | None
         return _tornado(data, summary.get("tornado") or [], ms, n, frame, fig)
 
 
-def _tornado(data: _Data, rows: list[dict[str, Any]], ms: list[str], n: int, frame: bool,
-             fig: Figure | None) -> Figure:
+def _tornado(
+    data: _Data, rows: list[dict[str, Any]], ms: list[str], n: int, frame: bool, fig: Figure | None
+) -> Figure:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    rows = [e for e in rows if any((e["measures"].get(m, {}).get("swing") or 0) > 1e-12
-                                   for m in ms) or e.get("flips")][:n]
+    rows = [
+        e
+        for e in rows
+        if any((e["measures"].get(m, {}).get("swing") or 0) > 1e-12 for m in ms) or e.get("flips")
+    ][:n]
     from ..plot.text import text_width, wrap
 
     size = 9.5 if frame else 8.0
-    labels = ["\n".join(wrap(f"{e['label']} [{e['low']:g}, {e['high']:g}]",
-                             (2.9 if frame else 2.3) * 72, size))
-              for e in rows] or ["(none)"]
+    labels = [
+        "\n".join(
+            wrap(f"{e['label']} [{e['low']:g}, {e['high']:g}]", (2.9 if frame else 2.3) * 72, size)
+        )
+        for e in rows
+    ] or ["(none)"]
     R = len(labels)
     longest = max(text_width(part, size) for lb in labels for part in lb.split("\n")) / 72
     lines_per_row = max(lb.count("\n") + 1 for lb in labels)
     row_h = (0.3 if frame else 0.26) + (0.13 if frame else 0.11) * (lines_per_row - 1)
     low_c, high_c = pal.OKABE_ITO["sky blue"], pal.OKABE_ITO["vermillion"]
     title = data.exp.get("title") or "Which assumptions the conclusion depends on"
-    explain = ("Each assumption alone at the low (blue) and high (red) end of its range, "
-               "the others as in the scenario; bars run from the scenario's value. "
-               "★: moving it alone flips whether a deal is possible.")
+    explain = (
+        "Each assumption alone at the low (blue) and high (red) end of its range, "
+        "the others as in the scenario; bars run from the scenario's value. "
+        "★: moving it alone flips whether a deal is possible."
+    )
     footer = data.footer("tornado")
     if frame:
         width = min(max(4.0 * len(ms) + longest + 0.9, 9.0), 15.0)
@@ -665,7 +778,7 @@ def _tornado(data: _Data, rows: list[dict[str, Any]], ms: list[str], n: int, fra
             base = b
             yy = R - 1 - j
             ends = [(v, c) for v, c in ((lo, low_c), (hi, high_c)) if v is not None]
-            for v, c in sorted(ends, key=lambda vc: -abs(vc[0] - b)):   # the longer first
+            for v, c in sorted(ends, key=lambda vc: -abs(vc[0] - b)):  # the longer first
                 ax.barh(yy, v - b, left=b, height=0.62, color=c, lw=0, zorder=2)
             if e.get("flips") and col == 0:
                 ax.plot([b], [yy], marker="*", ms=11, color=pal.WARNING, zorder=4, ls="none")
@@ -675,8 +788,10 @@ def _tornado(data: _Data, rows: list[dict[str, Any]], ms: list[str], n: int, fra
 
         ax.xaxis.set_major_locator(MaxNLocator(5))
         panel = 3.8 if frame else (width - longest - 0.6) / len(ms) - 0.2
-        ax.set_title("\n".join(wrap(measure_label(m), panel * 72, 11 if frame else 9)),
-                     fontsize=11 if frame else 9)
+        ax.set_title(
+            "\n".join(wrap(measure_label(m), panel * 72, 11 if frame else 9)),
+            fontsize=11 if frame else 9,
+        )
         xlabel = data.axis_label(m) if frame else (_issue_of(m) or measure_label(m))
         ax.set_xlabel("\n".join(wrap(xlabel, panel * 72, size)), fontsize=size)
         ax.tick_params(axis="x", labelsize=size)
@@ -684,12 +799,15 @@ def _tornado(data: _Data, rows: list[dict[str, Any]], ms: list[str], n: int, fra
         ax.set_yticks(range(R), labels[::-1], fontsize=size)
         ax.tick_params(axis="y", length=0)
         ax.set_ylim(-0.6, R - 0.4)
-    handles = [Patch(fc=low_c, ec="none", label="at the low end"),
-               Patch(fc=high_c, ec="none", label="at the high end"),
-               Line2D([], [], color=pal.INK, lw=1.2, label="scenario as it is")]
+    handles = [
+        Patch(fc=low_c, ec="none", label="at the low end"),
+        Patch(fc=high_c, ec="none", label="at the high end"),
+        Line2D([], [], color=pal.INK, lw=1.2, label="scenario as it is"),
+    ]
     if any(e.get("flips") for e in rows):
-        handles.append(Line2D([], [], marker="*", ms=11, color=pal.WARNING, ls="none",
-                              label="flips the deal"))
+        handles.append(
+            Line2D([], [], marker="*", ms=11, color=pal.WARNING, ls="none", label="flips the deal")
+        )
     legend_in(lax, handles, len(handles), fontsize=9.5 if frame else 8.0)
     return fig
 
@@ -701,8 +819,13 @@ def deal_probability(sweep: Sweep | str | os.PathLike) -> dict[str, Any] | None:
     return _deal_share(_Data(_sweep(sweep)))
 
 
-def plot_compare(sweeps: list[Sweep | str | os.PathLike], *, measures: list[str] | None = None,
-                 labels: list[str] | None = None, fig: Figure | None = None) -> Figure:
+def plot_compare(
+    sweeps: list[Sweep | str | os.PathLike],
+    *,
+    measures: list[str] | None = None,
+    labels: list[str] | None = None,
+    fig: Figure | None = None,
+) -> Figure:
     """Several Monte Carlo sweeps side by side: the probability of a deal (95% interval)
     and the distribution of up to two ``measures`` (default: the deal margin and the Nash
     solution's first issue, when measured)."""
@@ -710,23 +833,35 @@ def plot_compare(sweeps: list[Sweep | str | os.PathLike], *, measures: list[str]
     shared = [m for m in datas[0].numeric if all(m in d.numeric for d in datas)]
     if measures is None:
         picked: list[str | None] = [m for m in shared if m == "closest.min_surplus"]
-        picked += [next((m for m in shared if m.startswith("solutions.nash.outcome.")),
-                        None) or next((m for m in shared if m not in picked), None)]
+        picked += [
+            next((m for m in shared if m.startswith("solutions.nash.outcome.")), None)
+            or next((m for m in shared if m not in picked), None)
+        ]
         measures = [m for m in picked if m][:2]
     with house_style():
         return _compare(datas, measures, labels, fig)
 
 
-def _compare(datas: list[_Data], measures: list[str], labels: list[str] | None,
-             fig: Figure | None) -> Figure:
+def _compare(
+    datas: list[_Data], measures: list[str], labels: list[str] | None, fig: Figure | None
+) -> Figure:
     from ..plot.text import wrap
 
-    names = labels or [(d.scenario.date if d.scenario is not None and d.scenario.date else
-                        os.path.basename(d.sweep.directory)) for d in datas]
+    names = labels or [
+        (
+            d.scenario.date
+            if d.scenario is not None and d.scenario.date
+            else os.path.basename(d.sweep.directory)
+        )
+        for d in datas
+    ]
     title = "How the prospects of a deal moved"
-    explain = ("Each scenario's assumptions drawn over their ranges. Left: share of draws in "
-               "which a deal exists (95% interval); then the distribution over the draws of "
-               + " and of ".join(measure_label(m) for m in measures) + ".")
+    explain = (
+        "Each scenario's assumptions drawn over their ranges. Left: share of draws in "
+        "which a deal exists (95% interval); then the distribution over the draws of "
+        + " and of ".join(measure_label(m) for m in measures)
+        + "."
+    )
     sub = [explain]
     files = ", ".join(d.exp.get("file") or "?" for d in datas)
     footer = f"Source: negotiation sweep of {files}."
@@ -745,8 +880,9 @@ def _compare(datas: list[_Data], measures: list[str], labels: list[str] | None,
         p, se = deal["probability"], deal["standard_error"]
         ax.bar(j, p, color=pal.ACCENT, width=0.6, zorder=2)
         ax.errorbar(j, p, yerr=1.96 * se, color=pal.INK, capsize=5, lw=1.4, zorder=3)
-        ax.text(j, min(p + 1.96 * se + 0.03, 1.02), f"{p:.1%}", ha="center", va="bottom",
-                fontsize=10)
+        ax.text(
+            j, min(p + 1.96 * se + 0.03, 1.02), f"{p:.1%}", ha="center", va="bottom", fontsize=10
+        )
     ax.set_xticks(xs, names)
     ax.set_ylim(0, 1.12)
     ax.set_title("probability of a deal", fontsize=11)
@@ -759,8 +895,12 @@ def _compare(datas: list[_Data], measures: list[str], labels: list[str] | None,
         if keep:
             allv = np.concatenate([vals[j] for j in keep])
             lo, hi, _ = _view(allv)
-            parts = ax2.violinplot([vals[j][(vals[j] >= lo) & (vals[j] <= hi)] for j in keep],
-                                   positions=list(keep), showmedians=True, widths=0.7)
+            parts = ax2.violinplot(
+                [vals[j][(vals[j] >= lo) & (vals[j] <= hi)] for j in keep],
+                positions=list(keep),
+                showmedians=True,
+                widths=0.7,
+            )
             for body_ in parts["bodies"]:
                 body_.set_facecolor(pal.ACCENT)
                 body_.set_alpha(0.55)
@@ -770,12 +910,26 @@ def _compare(datas: list[_Data], measures: list[str], labels: list[str] | None,
                     parts[key].set_linewidth(1.0)
             out = int(((allv < lo) | (allv > hi)).sum())
             if out:
-                ax2.text(0.02, 0.02, f"{out:,} draws outside the view", transform=ax2.transAxes,
-                         fontsize=8.5, color=pal.MUTED, va="bottom")
+                ax2.text(
+                    0.02,
+                    0.02,
+                    f"{out:,} draws outside the view",
+                    transform=ax2.transAxes,
+                    fontsize=8.5,
+                    color=pal.MUTED,
+                    va="bottom",
+                )
             for j in keep:
                 med = float(np.median(vals[j]))
-                ax2.annotate(_fmt(med), (j, med), xytext=(8, 0), textcoords="offset points",
-                             fontsize=8.5, va="center", color=pal.INK)
+                ax2.annotate(
+                    _fmt(med),
+                    (j, med),
+                    xytext=(8, 0),
+                    textcoords="offset points",
+                    fontsize=8.5,
+                    va="center",
+                    color=pal.INK,
+                )
             pad = 0.05 * (hi - lo) if hi > lo else 0.5
             ax2.set_ylim(lo - pad, hi + pad)
         ax2.set_xticks(xs, names)
@@ -810,8 +964,11 @@ def figures(sweep: Sweep | str | os.PathLike) -> dict[str, Figure]:
 
 #: Figure kinds of a sweep (for ``negotiation plot DIR --kind KIND``): kind -> function.
 KINDS: dict[str, Callable[..., Figure]] = {
-    "heatmap": plot_heatmap, "line": plot_line, "histogram": plot_histogram,
-    "tornado": plot_tornado}
+    "heatmap": plot_heatmap,
+    "line": plot_line,
+    "histogram": plot_histogram,
+    "tornado": plot_tornado,
+}
 
 
 def figure(sweep: Sweep | str | os.PathLike, kind: str | None = None, **kwargs: Any) -> Figure:
@@ -841,14 +998,24 @@ def for_brief(sweep: Sweep | str | os.PathLike, n: int = 5) -> dict[str, Any]:
     data = _Data(sw)
     fig = plot_tornado(sw, n=n, frame=False) if tornado and data.numeric else None
     file = exp.get("file")
-    return {"title": exp.get("title"), "experiment": file, "deal": deal_probability(sw),
-            "draws": (exp.get("sample") or {}).get("draws"), "tornado": tornado,
-            "figure": fig, "command": (f"negotiation sweep {shlex.quote(file)} --out DIR"
-                                       if file else None)}
+    return {
+        "title": exp.get("title"),
+        "experiment": file,
+        "deal": deal_probability(sw),
+        "draws": (exp.get("sample") or {}).get("draws"),
+        "tornado": tornado,
+        "figure": fig,
+        "command": (f"negotiation sweep {shlex.quote(file)} --out DIR" if file else None),
+    }
 
 
-def save_figures(sweep: Sweep | str | os.PathLike, directory: str | None = None, *,
-                 summary: dict[str, Any] | None = None, prefix: str = "") -> list[str]:
+def save_figures(
+    sweep: Sweep | str | os.PathLike,
+    directory: str | None = None,
+    *,
+    summary: dict[str, Any] | None = None,
+    prefix: str = "",
+) -> list[str]:
     """Write :func:`figures` as PNG into ``directory`` (default: the sweep's); returns the
     paths."""
     from ..plot.save import save
@@ -861,6 +1028,19 @@ def save_figures(sweep: Sweep | str | os.PathLike, directory: str | None = None,
     return paths
 
 
-__all__ = ["FIGURES", "KINDS", "deal_probability", "figure", "figures", "for_brief",
-           "measure_label", "plot_compare", "plot_heatmap", "plot_histogram", "plot_line",
-           "plot_tornado", "save_figures", "tornado_rows"]
+__all__ = [
+    "FIGURES",
+    "KINDS",
+    "deal_probability",
+    "figure",
+    "figures",
+    "for_brief",
+    "measure_label",
+    "plot_compare",
+    "plot_heatmap",
+    "plot_histogram",
+    "plot_line",
+    "plot_tornado",
+    "save_figures",
+    "tornado_rows",
+]

@@ -15,8 +15,14 @@ from typing import Any, TextIO
 class Progress:
     """``update(n)`` points done; ``close()`` at the end."""
 
-    def __init__(self, total: int, initial: int = 0, label: str = "sweep",
-                 stream: TextIO | None = None, enabled: bool | None = None) -> None:
+    def __init__(
+        self,
+        total: int,
+        initial: int = 0,
+        label: str = "sweep",
+        stream: TextIO | None = None,
+        enabled: bool | None = None,
+    ) -> None:
         self.stream = stream or sys.stderr
         self.total, self.done, self.label = total, initial, label
         if enabled is None:
@@ -33,9 +39,16 @@ class Progress:
         except ImportError:
             self._draw()
             return
-        self.bar = tqdm(total=total, initial=initial, desc=label, unit="pt",
-                        file=self.stream, dynamic_ncols=True, smoothing=0.1,
-                        unit_scale=True)
+        self.bar = tqdm(
+            total=total,
+            initial=initial,
+            desc=label,
+            unit="pt",
+            file=self.stream,
+            dynamic_ncols=True,
+            smoothing=0.1,
+            unit_scale=True,
+        )
 
     def update(self, n: int) -> None:
         self.done += n
@@ -55,9 +68,11 @@ class Progress:
         width = 28
         fill = int(round(share * width))
         eta = "?" if left != left else _clock(left)
-        self.stream.write(f"\r{self.label} [{'#' * fill}{'.' * (width - fill)}] "
-                          f"{self.done:,}/{self.total:,} {share:4.0%} "
-                          f"{rate:,.0f} pt/s, {eta} left ")
+        self.stream.write(
+            f"\r{self.label} [{'#' * fill}{'.' * (width - fill)}] "
+            f"{self.done:,}/{self.total:,} {share:4.0%} "
+            f"{rate:,.0f} pt/s, {eta} left "
+        )
         self.stream.flush()
 
     def close(self) -> None:

@@ -64,20 +64,31 @@ def _settings(exp: dict[str, Any], page_dir: str) -> list[str]:
     rows.append(["points", f"{exp.get('points'):,}"])
     for v in exp.get("vary") or []:
         vals = v["values"]
-        text = (f"{_num(vals[0])} to {_num(vals[-1])} in {len(vals)} steps"
-                if len(vals) > 4 and all(isinstance(x, (int, float)) for x in vals)
-                else ", ".join(_num(x) for x in vals))
+        text = (
+            f"{_num(vals[0])} to {_num(vals[-1])} in {len(vals)} steps"
+            if len(vals) > 4 and all(isinstance(x, (int, float)) for x in vals)
+            else ", ".join(_num(x) for x in vals)
+        )
         rows.append([f"varied: `{v['name']}`", f"{v.get('label', '')}: {text}"])
     s = exp.get("sample")
     if s:
         ps = s["parameters"]
         dists = sorted({next(iter(p["distribution"])) for p in ps})
-        rows.append(["drawn", f"{len(ps)} parameters ({', '.join(dists)}), {s['draws']:,} "
-                              f"draws, seed {s['seed']}"])
+        rows.append(
+            [
+                "drawn",
+                f"{len(ps)} parameters ({', '.join(dists)}), {s['draws']:,} "
+                f"draws, seed {s['seed']}",
+            ]
+        )
     o = exp.get("one_at_a_time")
     if o:
-        rows.append(["one at a time", f"{len(o['parameters'])} parameters, {o['steps']} values "
-                                      "each over its range"])
+        rows.append(
+            [
+                "one at a time",
+                f"{len(o['parameters'])} parameters, {o['steps']} values each over its range",
+            ]
+        )
     rows.append(["measures", ", ".join(f"`{m}`" for m in exp.get("measure", []))])
     return _table(["", ""], rows)
 
@@ -92,15 +103,19 @@ def _flip_cell(items: list[dict[str, Any]], numeric: bool) -> str:
     steady = [it for it in items if "throughout" in it]
     if steady:
         yes = steady[0]["throughout"]
-        return (("positive" if yes else "negative") if numeric else
-                ("true" if yes else "false")) + " throughout"
+        return (
+            ("positive" if yes else "negative") if numeric else ("true" if yes else "false")
+        ) + " throughout"
     if not items:
         return "–"
     out = []
     for it in items:
         a, b = it["between"]
-        arrow = ("turns positive" if it["to"] else "turns negative") if numeric else \
-            ("becomes true" if it["to"] else "becomes false")
+        arrow = (
+            ("turns positive" if it["to"] else "turns negative")
+            if numeric
+            else ("becomes true" if it["to"] else "becomes false")
+        )
         out.append(f"{_num(a)}–{_num(b)} ({arrow})")
     return "; ".join(out)
 
@@ -131,11 +146,14 @@ def _frontier(summary: dict[str, Any], exp: dict[str, Any]) -> list[str]:
     xlabel = next((v.get("label") for v in vary if v["name"] == x), x)
     head = [xlabel] + [_label(m) for m in measures]
     nth = {2: "second", 3: "third"}.get(step, f"{step}th")
-    out = [f"Where each measure changes along {label} (`{y}`, from "
-           f"{_num(next(v['values'] for v in vary if v['name'] == y)[0])} up), for each value "
-           f"of {xlabel} (`{x}`)"
-           + (f"; every {nth} value shown, all in `summary.json`" if step > 1 else "")
-           + ":", ""]
+    out = [
+        f"Where each measure changes along {label} (`{y}`, from "
+        f"{_num(next(v['values'] for v in vary if v['name'] == y)[0])} up), for each value "
+        f"of {xlabel} (`{x}`)"
+        + (f"; every {nth} value shown, all in `summary.json`" if step > 1 else "")
+        + ":",
+        "",
+    ]
     return out + _table(head, rows)
 
 
@@ -143,16 +161,21 @@ def _findings(summary: dict[str, Any], exp: dict[str, Any] | None = None) -> lis
     out = []
     deal = summary.get("deal")
     if deal and deal.get("probability") is not None:
-        what = ("Probability of a deal" if summary.get("draws") else
-                "Share of the points with a deal")
-        out.append(f"- **{what}: {deal['probability']:.1%}** ({deal['count']:,} of "
-                   f"{deal['of']:,}; standard error {deal['standard_error']:.1%}).")
+        what = (
+            "Probability of a deal" if summary.get("draws") else "Share of the points with a deal"
+        )
+        out.append(
+            f"- **{what}: {deal['probability']:.1%}** ({deal['count']:,} of "
+            f"{deal['of']:,}; standard error {deal['standard_error']:.1%})."
+        )
     margin = summary.get("measures", {}).get("closest.min_surplus")
     if margin and margin.get("count") and summary.get("draws"):
         q = margin["quantiles"]
-        out.append(f"- Deal margin (smallest surplus of the veto parties at the best outcome): "
-                   f"median {_num(q['50%'])}, 90% of draws between {_num(q['5%'])} and "
-                   f"{_num(q['95%'])}; lowest {_num(margin['min'])}.")
+        out.append(
+            f"- Deal margin (smallest surplus of the veto parties at the best outcome): "
+            f"median {_num(q['50%'])}, 90% of draws between {_num(q['5%'])} and "
+            f"{_num(q['95%'])}; lowest {_num(margin['min'])}."
+        )
     two_d = exp is not None and len(exp.get("vary") or []) == 2
     for measure, by_param in (summary.get("flips") or {}).items():
         if two_d:
@@ -161,40 +184,60 @@ def _findings(summary: dict[str, Any], exp: dict[str, Any] | None = None) -> lis
         for param, items in by_param.items():
             items = [it for it in items if "between" in it]
             if not items:
-                out.append(f"- {_label(measure)} (`{measure}`) does not "
-                           f"{'change sign' if numeric else 'change'} along `{param}` over "
-                           "the values tried.")
+                out.append(
+                    f"- {_label(measure)} (`{measure}`) does not "
+                    f"{'change sign' if numeric else 'change'} along `{param}` over "
+                    "the values tried."
+                )
                 continue
             shown = []
             for it in items[:8]:
                 a, b = it["between"]
                 at = ", ".join(f"`{k}` = {_num(v)}" for k, v in it.get("at", {}).items())
-                turn = (("turns positive" if it["to"] else "turns negative") if numeric else
-                        ("becomes true" if it["to"] else "becomes false"))
-                shown.append(f"between {_num(a)} and {_num(b)}" + (f" (at {at})" if at else "")
-                             + f": {turn}")
+                turn = (
+                    ("turns positive" if it["to"] else "turns negative")
+                    if numeric
+                    else ("becomes true" if it["to"] else "becomes false")
+                )
+                shown.append(
+                    f"between {_num(a)} and {_num(b)}" + (f" (at {at})" if at else "") + f": {turn}"
+                )
             more = f"; {len(items) - 8} more in `summary.json`" if len(items) > 8 else ""
-            out.append(f"- {_label(measure)} (`{measure}`) along `{param}`: "
-                       + "; ".join(shown) + more + ".")
+            out.append(
+                f"- {_label(measure)} (`{measure}`) along `{param}`: "
+                + "; ".join(shown)
+                + more
+                + "."
+            )
     tornado = summary.get("tornado")
     if tornado:
         flippers = [e for e in tornado if e.get("flips")]
         if flippers:
-            out.append("- Moved alone to an end of its range, these assumptions change whether "
-                       "a deal is possible: " + ", ".join(f"{e['label']}" for e in flippers[:8])
-                       + ".")
+            out.append(
+                "- Moved alone to an end of its range, these assumptions change whether "
+                "a deal is possible: " + ", ".join(f"{e['label']}" for e in flippers[:8]) + "."
+            )
         else:
-            out.append("- No single assumption, moved alone over its range, changes whether a "
-                       "deal is possible.")
+            out.append(
+                "- No single assumption, moved alone over its range, changes whether a "
+                "deal is possible."
+            )
         top = [e for e in tornado if not e.get("flips")][:3]
-        numeric = [n for n, m in summary.get("measures", {}).items()
-                   if m.get("kind") in ("number", "integer")]
+        numeric = [
+            n
+            for n, m in summary.get("measures", {}).items()
+            if m.get("kind") in ("number", "integer")
+        ]
         if top and numeric:
-            out.append(f"- Largest effects on {_label(numeric[0])} (`{numeric[0]}`) otherwise: "
-                       + ", ".join(e["label"] for e in top) + ".")
+            out.append(
+                f"- Largest effects on {_label(numeric[0])} (`{numeric[0]}`) otherwise: "
+                + ", ".join(e["label"] for e in top)
+                + "."
+            )
     if summary.get("failed"):
-        out.append(f"- {summary['failed']:,} points failed (see the `error` column of the "
-                   "results).")
+        out.append(
+            f"- {summary['failed']:,} points failed (see the `error` column of the results)."
+        )
     if two_d and summary.get("flips"):
         out += [""] + _frontier(summary, exp)  # type: ignore[arg-type]
     return out
@@ -205,11 +248,14 @@ def _measures_table(summary: dict[str, Any]) -> list[str]:
     for name, m in summary.get("measures", {}).items():
         if m.get("kind") in ("number", "integer") and m.get("count"):
             q = m["quantiles"]
-            rows.append([f"`{name}`", _num(m["count"]), _num(m["mean"])]
-                        + [_num(q[_q_label(x)]) for x in QUANTILES])
+            rows.append(
+                [f"`{name}`", _num(m["count"]), _num(m["mean"])]
+                + [_num(q[_q_label(x)]) for x in QUANTILES]
+            )
         elif m.get("kind") == "bool" and m.get("count"):
-            rows.append([f"`{name}`", _num(m["count"]), f"{m['share']:.1%} true"]
-                        + [""] * len(QUANTILES))
+            rows.append(
+                [f"`{name}`", _num(m["count"]), f"{m['share']:.1%} true"] + [""] * len(QUANTILES)
+            )
         elif m.get("count"):
             vals = ", ".join(f"{k} ({v:,})" for k, v in list(m.get("values", {}).items())[:4])
             rows.append([f"`{name}`", _num(m["count"]), vals] + [""] * len(QUANTILES))
@@ -229,8 +275,11 @@ def _along_table(directory: str, exp: dict[str, Any]) -> list[str]:
         names = [c.name for c in s.columns if c.role == "measure"]
         rows = []
         for rec in s.records():
-            rows.append([_num(rec[vary[0]["name"]])] + [_num(rec[n]) for n in names]
-                        + ([rec["error"]] if rec["error"] else []))
+            rows.append(
+                [_num(rec[vary[0]["name"]])]
+                + [_num(rec[n]) for n in names]
+                + ([rec["error"]] if rec["error"] else [])
+            )
     return _table([f"`{vary[0]['name']}`"] + [f"`{n}`" for n in names], rows)
 
 
@@ -241,18 +290,30 @@ def _tornado_table(summary: dict[str, Any]) -> list[str]:
     names = list(tornado[0]["measures"])[:3]
     rows = []
     for e in tornado[:20]:
-        cells = [e["label"], f"`{e['parameter']}`", f"{_num(e['baseline'])} "
-                 f"[{_num(e['low'])}, {_num(e['high'])}]", str(e.get("flips", ""))]
+        cells = [
+            e["label"],
+            f"`{e['parameter']}`",
+            f"{_num(e['baseline'])} [{_num(e['low'])}, {_num(e['high'])}]",
+            str(e.get("flips", "")),
+        ]
         for n in names:
             m = e["measures"][n]
             cells.append(f"{_num(m.get('at_low'))} / {_num(m.get('at_high'))}")
         rows.append(cells)
-    return _table(["assumption", "path", "value [range]", "deal flips"]
-                  + [f"`{n}` low / high" for n in names], rows)
+    return _table(
+        ["assumption", "path", "value [range]", "deal flips"]
+        + [f"`{n}` low / high" for n in names],
+        rows,
+    )
 
 
-def page(sweep_dirs: Sequence[str], path: str, command: str,
-         figures: dict[str, list[tuple[str, str]]], compare: str | None = None) -> str:
+def page(
+    sweep_dirs: Sequence[str],
+    path: str,
+    command: str,
+    figures: dict[str, list[tuple[str, str]]],
+    compare: str | None = None,
+) -> str:
     """The Markdown of the results page (figures already named: ``{dir: [(title, file)]}``)."""
     from .store import open_sweep
 
@@ -263,12 +324,23 @@ def page(sweep_dirs: Sequence[str], path: str, command: str,
         with open_sweep(d) as s:
             summaries.append((s.experiment, s.summary()))
     multi = len(summaries) > 1
-    head_title = summaries[0][0]["title"] if not multi else \
-        "Monte Carlo over every assumption: Munich 2025, Berlin 2025, Munich 2026" \
-        if all(e.get("sample") for e, _ in summaries) else "Experiments"
-    lines = [f"# {head_title}", "",
-             "Generated by `negotiation sweep`; do not edit by hand. Regenerate with:", "",
-             "```bash", command, "```", ""]
+    head_title = (
+        summaries[0][0]["title"]
+        if not multi
+        else "Monte Carlo over every assumption: Munich 2025, Berlin 2025, Munich 2026"
+        if all(e.get("sample") for e, _ in summaries)
+        else "Experiments"
+    )
+    lines = [
+        f"# {head_title}",
+        "",
+        "Generated by `negotiation sweep`; do not edit by hand. Regenerate with:",
+        "",
+        "```bash",
+        command,
+        "```",
+        "",
+    ]
     if not multi and summaries[0][0].get("description"):
         lines += [summaries[0][0]["description"], ""]
     if multi:
@@ -276,8 +348,14 @@ def page(sweep_dirs: Sequence[str], path: str, command: str,
         rows = []
         for exp, summ in summaries:
             deal = summ.get("deal") or {}
-            nash = next((m for k, m in summ.get("measures", {}).items()
-                         if k.startswith("solutions.nash.outcome.") and m.get("count")), None)
+            nash = next(
+                (
+                    m
+                    for k, m in summ.get("measures", {}).items()
+                    if k.startswith("solutions.nash.outcome.") and m.get("count")
+                ),
+                None,
+            )
             margin = summ.get("measures", {}).get("closest.min_surplus")
 
             def spread(m: dict[str, Any] | None) -> str:
@@ -286,13 +364,27 @@ def page(sweep_dirs: Sequence[str], path: str, command: str,
                 q = m["quantiles"]
                 return f"{_num(q['50%'])} ({_num(q['5%'])} to {_num(q['95%'])})"
 
-            rows.append([exp["title"], f"`{exp.get('scenario_file') or exp.get('scenario')}`",
-                         f"{deal['probability']:.1%} ± {1.96 * deal['standard_error']:.1%}"
-                         if deal.get("probability") is not None else "–",
-                         spread(margin), spread(nash)])
-        lines += _table(["experiment", "scenario", "probability of a deal (95% interval)",
-                         "deal margin: median (90% of draws)",
-                         "Nash outcome: median (90% of draws)"], rows)
+            rows.append(
+                [
+                    exp["title"],
+                    f"`{exp.get('scenario_file') or exp.get('scenario')}`",
+                    f"{deal['probability']:.1%} ± {1.96 * deal['standard_error']:.1%}"
+                    if deal.get("probability") is not None
+                    else "–",
+                    spread(margin),
+                    spread(nash),
+                ]
+            )
+        lines += _table(
+            [
+                "experiment",
+                "scenario",
+                "probability of a deal (95% interval)",
+                "deal margin: median (90% of draws)",
+                "Nash outcome: median (90% of draws)",
+            ],
+            rows,
+        )
         lines.append("")
         if compare:
             lines += [f"![How the chance of a deal moved]({compare})", ""]
@@ -312,33 +404,56 @@ def page(sweep_dirs: Sequence[str], path: str, command: str,
             lines += [f"{level} Values" if not multi else "**Values**", ""] + along + [""]
         table = _measures_table(summ)
         if table:
-            lines += [f"{level} Measures" if not multi else "**Measures** (over the points "
-                      "where they exist)", ""]
+            lines += [
+                f"{level} Measures"
+                if not multi
+                else "**Measures** (over the points where they exist)",
+                "",
+            ]
             if not multi:
-                lines += ["Over the points where each measure exists (a solution only where "
-                          "a deal is possible).", ""]
+                lines += [
+                    "Over the points where each measure exists (a solution only where "
+                    "a deal is possible).",
+                    "",
+                ]
             lines += table + [""]
         tt = _tornado_table(summ)
         if tt:
-            lines += [f"{level} Every assumption, moved alone" if not multi else
-                      "**Every assumption, moved alone**", ""] + tt + [""]
+            lines += (
+                [
+                    f"{level} Every assumption, moved alone"
+                    if not multi
+                    else "**Every assumption, moved alone**",
+                    "",
+                ]
+                + tt
+                + [""]
+            )
         lines += [f"{level} Settings" if not multi else "**Settings**", ""]
         lines += _settings(exp, page_dir) + [""]
     sections.append("\n".join(lines))
-    lines = ["## How this was computed", "",
-             "Each point is the scenario with the point's parameter values "
-             "(`Scenario.replace`), analysed as `negotiation run` does "
-             "([method notes](../methods.md)); at `precision: grid` the best grid outcome "
-             "of each criterion, at `exact` the certified optimum. Draws are reproducible "
-             "from the seed. The experiment format is in "
-             "[experiment-format.md](../experiment-format.md).", ""]
+    lines = [
+        "## How this was computed",
+        "",
+        "Each point is the scenario with the point's parameter values "
+        "(`Scenario.replace`), analysed as `negotiation run` does "
+        "([method notes](../methods.md)); at `precision: grid` the best grid outcome "
+        "of each criterion, at `exact` the certified optimum. Draws are reproducible "
+        "from the seed. The experiment format is in "
+        "[experiment-format.md](../experiment-format.md).",
+        "",
+    ]
     sections.append("\n".join(lines))
     return "\n".join(sections)
 
 
-def write_report(sweep_dirs: Sequence[str], path: str, *,
-                 experiments: Sequence[Experiment] | None = None,
-                 command: str | None = None) -> list[str]:
+def write_report(
+    sweep_dirs: Sequence[str],
+    path: str,
+    *,
+    experiments: Sequence[Experiment] | None = None,
+    command: str | None = None,
+) -> list[str]:
     """Write the results page ``path`` and its figures beside it, all or nothing."""
     from ..outputs import write_files
     from ..plot.save import figure_bytes
@@ -349,13 +464,17 @@ def write_report(sweep_dirs: Sequence[str], path: str, *,
     directory = os.path.dirname(os.path.abspath(path))
     files: dict[str, Any] = {}
     shown: dict[str, list[tuple[str, str]]] = {}
-    titles = {"heatmap": "Heatmap", "line": "Along the varied parameter",
-              "histogram": "Distributions over the draws", "tornado": "Tornado"}
+    titles = {
+        "heatmap": "Heatmap",
+        "line": "Along the varied parameter",
+        "histogram": "Distributions over the draws",
+        "tornado": "Tornado",
+    }
     multi = len(sweep_dirs) > 1
     for d in sweep_dirs:
         name = os.path.basename(os.path.normpath(d))
         if name.startswith(stem + "-"):
-            name = name[len(stem) + 1:]
+            name = name[len(stem) + 1 :]
         for kind, fig in make_figures(d).items():
             fname = f"{stem}-{name}-{kind}.png" if multi else f"{stem}-{kind}.png"
             files[os.path.join(directory, fname)] = figure_bytes(fig, "png")

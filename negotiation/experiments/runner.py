@@ -104,20 +104,21 @@ class ChunkRunner:
                 raise
             except Exception as exc:
                 if os.environ.get("NEGOTIATION_DEBUG") and not isinstance(
-                        exc, (ScenarioError, ValueError)):
+                    exc, (ScenarioError, ValueError)
+                ):
                     raise
                 values[r] = [None] * n_measures
                 errors[r] = describe_error(exc)
-        plain = [[_plain(x) for x in c.tolist()] if c.dtype == object else c.tolist()
-                 for c in cols]
+        plain = [[_plain(x) for x in c.tolist()] if c.dtype == object else c.tolist() for c in cols]
         rows = [[start + r, *[c[r] for c in plain], *values[r], errors[r]] for r in range(n)]
         return rows, engine
 
 
 def columns_of(experiment: Experiment) -> list[Column]:
     kinds = {"number": "number", "integer": "integer", "level": "text", "bool": "bool"}
-    out = [Column(p.name, "parameter", kinds[p.domain.kind], p.label)
-           for p in experiment.parameters]
+    out = [
+        Column(p.name, "parameter", kinds[p.domain.kind], p.label) for p in experiment.parameters
+    ]
     out += [Column(m.path, "measure", m.kind, m.path) for m in experiment.measures]
     return out
 
@@ -143,10 +144,19 @@ class Outcome:
     files: list[str]
 
 
-def run_sweep(experiment: Experiment, out: str, *, executor: str = "local",
-              workers: int | None = None, address: str | None = None, resume: bool = False,
-              progress: bool | None = None, stream: TextIO | None = None,
-              outputs: bool = True, figures: bool = True) -> Outcome:
+def run_sweep(
+    experiment: Experiment,
+    out: str,
+    *,
+    executor: str = "local",
+    workers: int | None = None,
+    address: str | None = None,
+    resume: bool = False,
+    progress: bool | None = None,
+    stream: TextIO | None = None,
+    outputs: bool = True,
+    figures: bool = True,
+) -> Outcome:
     """Run (or, with ``resume``, finish) ``experiment`` into the directory ``out``.
 
     Raises
@@ -169,8 +179,9 @@ def run_sweep(experiment: Experiment, out: str, *, executor: str = "local",
         chunk = store.chunk
         n = store.n_points
         done = store.done_chunks()
-        tasks = [(c, c * chunk, min(n, (c + 1) * chunk)) for c in range(-(-n // chunk))
-                 if c not in done]
+        tasks = [
+            (c, c * chunk, min(n, (c + 1) * chunk)) for c in range(-(-n // chunk)) if c not in done
+        ]
         resumed = store.count()
         computed = 0
         t0 = time.perf_counter()
@@ -197,27 +208,36 @@ def run_sweep(experiment: Experiment, out: str, *, executor: str = "local",
         raise
 
 
-def _open_store(experiment: Experiment, out: str, resume: bool, columns: list[Column],
-                log: TextIO) -> Store:
+def _open_store(
+    experiment: Experiment, out: str, resume: bool, columns: list[Column], log: TextIO
+) -> Store:
     from .store import db_path
 
     if resume and os.path.isfile(db_path(out)):
         store = Store.open(out)
         if store.meta.get("fingerprint") != experiment.fingerprint:
             store.close()
-            raise StoreError(f"{out}: holds a sweep of another experiment (or the experiment "
-                             "file or its scenario changed since it started); choose another "
-                             "--out")
+            raise StoreError(
+                f"{out}: holds a sweep of another experiment (or the experiment "
+                "file or its scenario changed since it started); choose another "
+                "--out"
+            )
         return store
     if resume:
         print(f"note: {out} holds no sweep yet; starting one", file=log)
-    return Store.create(out, fingerprint=experiment.fingerprint,
-                        experiment=experiment.to_dict(), columns=columns,
-                        points=experiment.points, chunk=default_chunk(experiment))
+    return Store.create(
+        out,
+        fingerprint=experiment.fingerprint,
+        experiment=experiment.to_dict(),
+        columns=columns,
+        points=experiment.points,
+        chunk=default_chunk(experiment),
+    )
 
 
-def write_outputs(sweep: Sweep, experiment: Experiment | None = None, *,
-                  figures: bool = True) -> list[str]:
+def write_outputs(
+    sweep: Sweep, experiment: Experiment | None = None, *, figures: bool = True
+) -> list[str]:
     """``results.csv``, ``results.parquet`` (when pyarrow is installed), ``summary.json`` and
     the figures, in the sweep's directory; each file replaced whole."""
     import json
@@ -252,13 +272,22 @@ def load(experiment: Any, base_dir: str | None = None) -> Experiment:
         return load_experiment(experiment)
     if isinstance(experiment, dict):
         return experiment_from_dict(experiment, base_dir=base_dir)
-    raise TypeError(f"sweep() takes an experiment, a file path or a mapping, got "
-                    f"{type(experiment).__name__}")
+    raise TypeError(
+        f"sweep() takes an experiment, a file path or a mapping, got {type(experiment).__name__}"
+    )
 
 
-def sweep(experiment: Any, executor: str = "local", out: str | os.PathLike | None = None, *,
-          workers: int | None = None, address: str | None = None, resume: bool = False,
-          progress: bool | None = False, base_dir: str | None = None) -> Any:
+def sweep(
+    experiment: Any,
+    executor: str = "local",
+    out: str | os.PathLike | None = None,
+    *,
+    workers: int | None = None,
+    address: str | None = None,
+    resume: bool = False,
+    progress: bool | None = False,
+    base_dir: str | None = None,
+) -> Any:
     """Run an experiment and return its results as a pandas DataFrame.
 
     Parameters
@@ -290,9 +319,17 @@ def sweep(experiment: Any, executor: str = "local", out: str | os.PathLike | Non
     else:
         target = os.fspath(out)
     try:
-        outcome = run_sweep(exp, target, executor=executor, workers=workers, address=address,
-                            resume=resume, progress=progress, outputs=out is not None,
-                            figures=out is not None)
+        outcome = run_sweep(
+            exp,
+            target,
+            executor=executor,
+            workers=workers,
+            address=address,
+            resume=resume,
+            progress=progress,
+            outputs=out is not None,
+            figures=out is not None,
+        )
         with outcome.sweep as s:
             frame = s.frame()
             frame.attrs["summary"] = s.summary()

@@ -65,10 +65,13 @@ class Plan:
             grid = idx // self.draws
             multi = np.unravel_index(grid, self.shape)
             for p, m in zip(exp.vary, multi):
-                cols.append(_array(p, [p.values[int(j)] for j in m])  # type: ignore[index]
-                            if p.domain.kind not in ("number", "integer")
-                            else np.asarray(p.values, dtype=float if p.domain.kind == "number"
-                                            else np.int64)[m])
+                cols.append(
+                    _array(p, [p.values[int(j)] for j in m])  # type: ignore[index]
+                    if p.domain.kind not in ("number", "integer")
+                    else np.asarray(
+                        p.values, dtype=float if p.domain.kind == "number" else np.int64
+                    )[m]
+                )
         if exp.sample:
             draw = idx % self.draws
             cols += self._draws(draw)
@@ -101,8 +104,10 @@ class Plan:
 
     def _draws(self, draw: np.ndarray) -> list[np.ndarray]:
         sample = self.experiment.sample
-        out = [np.empty(len(draw), dtype=float if p.domain.kind == "number" else object)
-               for p in sample]
+        out = [
+            np.empty(len(draw), dtype=float if p.domain.kind == "number" else object)
+            for p in sample
+        ]
         blocks = draw // BLOCK
         for b in np.unique(blocks):
             here = blocks == b

@@ -51,8 +51,18 @@ from .parameters import (
 if TYPE_CHECKING:  # pragma: no cover
     from ..model.scenario import Scenario
 
-KEYS = ("title", "description", "scenario", "vary", "sample", "one_at_a_time", "measure",
-        "precision", "chunk", "plot")
+KEYS = (
+    "title",
+    "description",
+    "scenario",
+    "vary",
+    "sample",
+    "one_at_a_time",
+    "measure",
+    "precision",
+    "chunk",
+    "plot",
+)
 DISTRIBUTIONS = {"uniform": 2, "triangular": 3, "normal": (2, 4), "beta": 4, "choice": None}
 PLOT_KEYS = ("color", "boundary", "x", "y", "histogram")
 #: ``plot``: ``color`` (a measure), ``boundary`` (measures: the deal / acceptance lines, and
@@ -109,8 +119,12 @@ class Parameter:
         return dotted(self.path)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "path": self.dotted, "label": self.label,
-                               "baseline": self.baseline}
+        out: dict[str, Any] = {
+            "name": self.name,
+            "path": self.dotted,
+            "label": self.label,
+            "baseline": self.baseline,
+        }
         if self.values is not None:
             out["values"] = list(self.values)
         if self.dist is not None:
@@ -180,30 +194,44 @@ class Experiment:
     def fingerprint(self) -> str:
         """A hash of everything that decides the numbers (the experiment as validated
         and the scenario's content): a resumed sweep must have the same."""
-        body = {"experiment": {k: v for k, v in self.to_dict().items()
-                               if k not in ("file", "scenario", "scenario_file")},
-                "scenario": self.payload.get("scenario_hash")}
-        return hashlib.sha256(json.dumps(body, sort_keys=True, default=str)
-                              .encode("utf-8")).hexdigest()[:32]
+        body = {
+            "experiment": {
+                k: v
+                for k, v in self.to_dict().items()
+                if k not in ("file", "scenario", "scenario_file")
+            },
+            "scenario": self.payload.get("scenario_hash"),
+        }
+        return hashlib.sha256(
+            json.dumps(body, sort_keys=True, default=str).encode("utf-8")
+        ).hexdigest()[:32]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data describing the experiment (for ``summary.json`` and the store)."""
-        out: dict[str, Any] = {"title": self.title, "file": self.file,
-                               "scenario": self.scenario_ref,
-                               "scenario_file": self.scenario_file,
-                               "precision": self.precision,
-                               "points": self.points,
-                               "measure": [m.path for m in self.measures]}
+        out: dict[str, Any] = {
+            "title": self.title,
+            "file": self.file,
+            "scenario": self.scenario_ref,
+            "scenario_file": self.scenario_file,
+            "precision": self.precision,
+            "points": self.points,
+            "measure": [m.path for m in self.measures],
+        }
         if self.description:
             out["description"] = self.description
         if self.vary:
             out["vary"] = [p.to_dict() for p in self.vary]
         if self.sample:
-            out["sample"] = {"draws": self.draws, "seed": self.seed,
-                             "parameters": [p.to_dict() for p in self.sample]}
+            out["sample"] = {
+                "draws": self.draws,
+                "seed": self.seed,
+                "parameters": [p.to_dict() for p in self.sample],
+            }
         if self.one_at_a_time:
-            out["one_at_a_time"] = {"steps": self.steps,
-                                    "parameters": [p.to_dict() for p in self.one_at_a_time]}
+            out["one_at_a_time"] = {
+                "steps": self.steps,
+                "parameters": [p.to_dict() for p in self.one_at_a_time],
+            }
         if self.chunk:
             out["chunk"] = self.chunk
         if self.plot:
@@ -237,8 +265,13 @@ def load_experiment(path: str | os.PathLike, *, check: bool = True) -> Experimen
     return _build(data, lines, name, os.path.dirname(os.path.abspath(name)), check=check)
 
 
-def experiment_from_dict(data: dict[str, Any], *, base_dir: str | None = None,
-                         file: str | None = None, check: bool = True) -> Experiment:
+def experiment_from_dict(
+    data: dict[str, Any],
+    *,
+    base_dir: str | None = None,
+    file: str | None = None,
+    check: bool = True,
+) -> Experiment:
     """Validate an experiment given as a mapping (the YAML structure).
 
     ``scenario`` may be a path (relative to ``base_dir``, default the current
@@ -263,9 +296,15 @@ def experiment_from_payload(payload: dict[str, Any]) -> Experiment:
         scenario = scenario_from_dict(sc["data"], sc.get("file"))
     data = dict(payload["experiment"])
     data["scenario"] = scenario
-    return _build(data, payload.get("lines") or {}, payload.get("file"), os.getcwd(),
-                  check=False, scenario_ref=payload.get("scenario_ref"),
-                  scenario_payload=payload)
+    return _build(
+        data,
+        payload.get("lines") or {},
+        payload.get("file"),
+        os.getcwd(),
+        check=False,
+        scenario_ref=payload.get("scenario_ref"),
+        scenario_payload=payload,
+    )
 
 
 class _Ctx:
@@ -275,21 +314,35 @@ class _Ctx:
     def error(self, path: Path, message: str) -> ScenarioError:
         from ..scenario.yamlio import line_of
 
-        return ScenarioError(message, dotted(path), self.file,
-                             line_of(self.lines, path) if self.lines else None)
+        return ScenarioError(
+            message, dotted(path), self.file, line_of(self.lines, path) if self.lines else None
+        )
 
 
-def _build(data: Any, lines: dict, file: str | None, base_dir: str, *, check: bool,
-           scenario_ref: str | None = None,
-           scenario_payload: dict[str, Any] | None = None) -> Experiment:
+def _build(
+    data: Any,
+    lines: dict,
+    file: str | None,
+    base_dir: str,
+    *,
+    check: bool,
+    scenario_ref: str | None = None,
+    scenario_payload: dict[str, Any] | None = None,
+) -> Experiment:
     ctx = _Ctx(data, lines, file)
     if not isinstance(data, dict):
-        raise ctx.error((), "an experiment is a mapping with 'title', 'scenario' and 'measure'"
-                            f", got {render(data)}")
+        raise ctx.error(
+            (),
+            "an experiment is a mapping with 'title', 'scenario' and 'measure'"
+            f", got {render(data)}",
+        )
     for key in data:
         if key not in KEYS:
-            raise ctx.error((key,), f"unknown key {quote(str(key))}{suggest(str(key), list(KEYS))}"
-                                    f"; the keys are {', '.join(KEYS)}")
+            raise ctx.error(
+                (key,),
+                f"unknown key {quote(str(key))}{suggest(str(key), list(KEYS))}"
+                f"; the keys are {', '.join(KEYS)}",
+            )
     for key in ("title", "scenario", "measure"):
         if key not in data:
             raise ctx.error((), f"missing key {quote(key)}")
@@ -299,49 +352,73 @@ def _build(data: Any, lines: dict, file: str | None, base_dir: str, *, check: bo
     description = data.get("description")
     if description is not None and not isinstance(description, str):
         raise ctx.error(("description",), "description must be text")
-    scenario, ref, resolved, payload = _scenario(ctx, data["scenario"], base_dir,
-                                                 scenario_ref, scenario_payload)
+    scenario, ref, resolved, payload = _scenario(
+        ctx, data["scenario"], base_dir, scenario_ref, scenario_payload
+    )
     precision = data.get("precision", "grid")
     if precision not in ("grid", "exact"):
-        raise ctx.error(("precision",), f"precision must be 'grid' or 'exact', got "
-                                        f"{render(precision)}")
+        raise ctx.error(
+            ("precision",), f"precision must be 'grid' or 'exact', got {render(precision)}"
+        )
     measures = _measures(ctx, data["measure"], scenario)
     vary = _vary(ctx, data.get("vary"), scenario)
     taken = {p.path for p in vary}
     sample, draws, seed = _sample(ctx, data.get("sample"), scenario, taken)
     oat, steps = _one_at_a_time(ctx, data.get("one_at_a_time"), scenario)
     if oat and (vary or sample or "sample" in data):
-        raise ctx.error(("one_at_a_time",), "one_at_a_time moves each parameter alone from "
-                        "the scenario's values: it cannot be combined with vary or sample")
+        raise ctx.error(
+            ("one_at_a_time",),
+            "one_at_a_time moves each parameter alone from "
+            "the scenario's values: it cannot be combined with vary or sample",
+        )
     chunk = data.get("chunk")
-    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, int)
-                              or not 1 <= chunk <= 1_000_000):
-        raise ctx.error(("chunk",), f"chunk must be an integer from 1 to 1000000 (points per "
-                                    f"task), got {render(chunk)}")
-    exp = Experiment(title=title.strip(), file=file, scenario_ref=ref, scenario_file=resolved,
-                     measures=measures, precision=precision,
-                     description=description.strip() if description else None, vary=vary,
-                     sample=sample, draws=draws, seed=seed, one_at_a_time=oat, steps=steps,
-                     chunk=chunk, plot=_plot(ctx, data.get("plot"), measures, vary),
-                     payload={}, scenario_obj=scenario)
+    if chunk is not None and (
+        isinstance(chunk, bool) or not isinstance(chunk, int) or not 1 <= chunk <= 1_000_000
+    ):
+        raise ctx.error(
+            ("chunk",),
+            f"chunk must be an integer from 1 to 1000000 (points per task), got {render(chunk)}",
+        )
+    exp = Experiment(
+        title=title.strip(),
+        file=file,
+        scenario_ref=ref,
+        scenario_file=resolved,
+        measures=measures,
+        precision=precision,
+        description=description.strip() if description else None,
+        vary=vary,
+        sample=sample,
+        draws=draws,
+        seed=seed,
+        one_at_a_time=oat,
+        steps=steps,
+        chunk=chunk,
+        plot=_plot(ctx, data.get("plot"), measures, vary),
+        payload={},
+        scenario_obj=scenario,
+    )
     if exp.grid_size > MAX_GRID:
-        raise ctx.error(("vary",), f"the vary grid has {exp.grid_size:,} points; the limit is "
-                                   f"{MAX_GRID:,}")
+        raise ctx.error(
+            ("vary",), f"the vary grid has {exp.grid_size:,} points; the limit is {MAX_GRID:,}"
+        )
     if exp.points > MAX_POINTS:
-        raise ctx.error(("sample", "draws"), f"the experiment has {exp.points:,} points; the "
-                                             f"limit is {MAX_POINTS:,}")
+        raise ctx.error(
+            ("sample", "draws"),
+            f"the experiment has {exp.points:,} points; the limit is {MAX_POINTS:,}",
+        )
     if check:
         for p in exp.parameters:
             _trial(ctx, scenario, p)
     plain = {k: v for k, v in data.items() if k != "scenario"}
-    payload.update({"experiment": plain, "file": file, "scenario_ref": ref,
-                    "lines": {}})
+    payload.update({"experiment": plain, "file": file, "scenario_ref": ref, "lines": {}})
     object.__setattr__(exp, "payload", payload)
     return exp
 
 
-def _scenario(ctx: _Ctx, value: Any, base_dir: str, ref: str | None,
-              given: dict[str, Any] | None) -> tuple[Any, str, str | None, dict[str, Any]]:
+def _scenario(
+    ctx: _Ctx, value: Any, base_dir: str, ref: str | None, given: dict[str, Any] | None
+) -> tuple[Any, str, str | None, dict[str, Any]]:
     from ..model.scenario import Scenario
 
     if isinstance(value, Scenario):
@@ -350,16 +427,30 @@ def _scenario(ctx: _Ctx, value: Any, base_dir: str, ref: str | None,
         text = None
         if value.file and os.path.isfile(value.file):
             from ..scenario.source import read_text
+
             text = read_text(value.file)
-        sc = ({"text": text, "file": value.file} if text is not None
-              else {"data": value.raw, "file": value.file})
-        digest = hashlib.sha256((text if text is not None else json.dumps(
-            value.raw, sort_keys=True, default=str)).encode("utf-8")).hexdigest()
-        return value, value.file or "<scenario>", value.file, {"scenario": sc,
-                                                                "scenario_hash": digest}
+        sc = (
+            {"text": text, "file": value.file}
+            if text is not None
+            else {"data": value.raw, "file": value.file}
+        )
+        digest = hashlib.sha256(
+            (
+                text if text is not None else json.dumps(value.raw, sort_keys=True, default=str)
+            ).encode("utf-8")
+        ).hexdigest()
+        return (
+            value,
+            value.file or "<scenario>",
+            value.file,
+            {"scenario": sc, "scenario_hash": digest},
+        )
     if not isinstance(value, str) or not value.strip():
-        raise ctx.error(("scenario",), "scenario must be the path of a scenario file "
-                                       f"(relative to the experiment file), got {render(value)}")
+        raise ctx.error(
+            ("scenario",),
+            "scenario must be the path of a scenario file "
+            f"(relative to the experiment file), got {render(value)}",
+        )
     path = value if os.path.isabs(value) else os.path.join(base_dir, value)
     path = os.path.normpath(path)
     from ..scenario.load import _build as build_scenario
@@ -370,21 +461,29 @@ def _scenario(ctx: _Ctx, value: Any, base_dir: str, ref: str | None,
     try:
         text = read_text(shown)
     except ScenarioError as exc:
-        raise ctx.error(("scenario",), f"{quote(value)}: {exc.message} (looked for {shown})") \
-            from None
+        raise ctx.error(
+            ("scenario",), f"{quote(value)}: {exc.message} (looked for {shown})"
+        ) from None
     data, lines, texts = load_yaml(text, shown)
     scenario = build_scenario(data, lines, shown, texts)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return scenario, value, shown, {"scenario": {"text": text, "file": shown},
-                                    "scenario_hash": digest}
+    return (
+        scenario,
+        value,
+        shown,
+        {"scenario": {"text": text, "file": shown}, "scenario_hash": digest},
+    )
 
 
 def _measures(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[Measure, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value:
-        raise ctx.error(("measure",), "measure must be a list of paths into the report's JSON "
-                                      "(such as deal_possible), got " + render(value))
+        raise ctx.error(
+            ("measure",),
+            "measure must be a list of paths into the report's JSON "
+            "(such as deal_possible), got " + render(value),
+        )
     known = template(scenario)
     report_json = None
     out: list[Measure] = []
@@ -392,8 +491,11 @@ def _measures(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[Measure, ...]:
     for j, path in enumerate(value):
         where = ("measure", j)
         if not isinstance(path, str) or not path.strip():
-            raise ctx.error(where, f"a measure is a dotted path such as "
-                                   f"'solutions.nash.outcome.territory', got {render(path)}")
+            raise ctx.error(
+                where,
+                f"a measure is a dotted path such as "
+                f"'solutions.nash.outcome.territory', got {render(path)}",
+            )
         path = path.strip()
         if path in seen:
             raise ctx.error(where, f"measure {quote(path)} is listed twice")
@@ -406,16 +508,21 @@ def _measures(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[Measure, ...]:
                 report_json = analyse(scenario, precision="grid").to_dict()
             m = resolve(path, known, report_json)
         if m is None:
-            raise ctx.error(where, f"{quote(path)} is not a value of the report's JSON"
-                                   f"{suggestions(path, known)}")
+            raise ctx.error(
+                where,
+                f"{quote(path)} is not a value of the report's JSON{suggestions(path, known)}",
+            )
         out.append(m)
     return tuple(out)
 
 
 def _parameter_path(ctx: _Ctx, scenario: Scenario, key: Any, where: Path) -> tuple[Path, Domain]:
     if not isinstance(key, str) or not key.strip():
-        raise ctx.error(where, f"a parameter is a dotted path of the scenario such as "
-                               f"'conflict.costs.russia', got {render(key)}")
+        raise ctx.error(
+            where,
+            f"a parameter is a dotted path of the scenario such as "
+            f"'conflict.costs.russia', got {render(key)}",
+        )
     try:
         path = canonical(scenario, key)
     except ScenarioError as exc:
@@ -423,9 +530,13 @@ def _parameter_path(ctx: _Ctx, scenario: Scenario, key: Any, where: Path) -> tup
     current = raw_value(scenario, path)
     if isinstance(current, (dict, list)):
         inner = list(current)[:6] if isinstance(current, dict) else list(range(len(current)))[:6]
-        raise ctx.error(where, f"{quote(key)} is a group of values; name one number in it "
-                               f"(for example {quote(key + '.' + str(inner[0]))})" if inner else
-                        f"{quote(key)} is empty")
+        raise ctx.error(
+            where,
+            f"{quote(key)} is a group of values; name one number in it "
+            f"(for example {quote(key + '.' + str(inner[0]))})"
+            if inner
+            else f"{quote(key)} is empty",
+        )
     return path, describe(scenario, path)
 
 
@@ -444,8 +555,9 @@ def _vary(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[Parameter, ...]:
     if value is None:
         return ()
     if not isinstance(value, dict) or not value:
-        raise ctx.error(("vary",), "vary maps parameter paths to {from: a, to: b, steps: n} or "
-                                   "{values: [...]}")
+        raise ctx.error(
+            ("vary",), "vary maps parameter paths to {from: a, to: b, steps: n} or {values: [...]}"
+        )
     out: list[Parameter] = []
     seen: dict[Path, str] = {}
     for key, spec in value.items():
@@ -455,8 +567,9 @@ def _vary(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[Parameter, ...]:
             raise ctx.error(where, f"{quote(key)} is the same parameter as {quote(seen[path])}")
         seen[path] = key
         if not isinstance(spec, dict):
-            raise ctx.error(where, "give {from: a, to: b, steps: n} or {values: [...]}, got "
-                                   + render(spec))
+            raise ctx.error(
+                where, "give {from: a, to: b, steps: n} or {values: [...]}, got " + render(spec)
+            )
         keys = set(spec)
         if keys == {"values"}:
             vals = spec["values"]
@@ -465,12 +578,16 @@ def _vary(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[Parameter, ...]:
             for j, v in enumerate(vals):
                 problem = dom.check(v)
                 if problem:
-                    raise ctx.error(where + ("values", j), f"{render(v)} is not a valid value "
-                                    f"of {key}: {problem}")
+                    raise ctx.error(
+                        where + ("values", j),
+                        f"{render(v)} is not a valid value of {key}: {problem}",
+                    )
             if len(set(map(repr, vals))) != len(vals):
                 raise ctx.error(where + ("values",), "a value is listed twice")
-            values = tuple(float(v) if dom.kind == "number" else
-                           int(v) if dom.kind == "integer" else v for v in vals)
+            values = tuple(
+                float(v) if dom.kind == "number" else int(v) if dom.kind == "integer" else v
+                for v in vals
+            )
         elif keys == {"from", "to", "steps"}:
             if dom.kind not in ("number", "integer"):
                 raise ctx.error(where, f"{key} takes {dom.what}: list them with values: [...]")
@@ -478,13 +595,16 @@ def _vary(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[Parameter, ...]:
             b = _number(ctx, spec["to"], where + ("to",), "to")
             n = spec["steps"]
             if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_GRID:
-                raise ctx.error(where + ("steps",), f"steps must be a whole number from 1, got "
-                                                    f"{render(n)}")
+                raise ctx.error(
+                    where + ("steps",), f"steps must be a whole number from 1, got {render(n)}"
+                )
             for end, x in (("from", a), ("to", b)):
                 problem = dom.check(int(x) if dom.kind == "integer" and x == int(x) else x)
                 if problem:
-                    raise ctx.error(where + (end,), f"{render(spec[end])} is not a valid value "
-                                    f"of {key}: {problem}")
+                    raise ctx.error(
+                        where + (end,),
+                        f"{render(spec[end])} is not a valid value of {key}: {problem}",
+                    )
             if n > 1 and a == b:
                 raise ctx.error(where, "from and to are equal: give steps: 1, or two ends")
             if n == 1:
@@ -494,31 +614,52 @@ def _vary(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[Parameter, ...]:
             if dom.kind == "integer":
                 ints = [round(x) for x in grid]
                 if len(set(ints)) != len(ints):
-                    raise ctx.error(where + ("steps",), f"{n} steps from {render(spec['from'])}"
-                                    f" to {render(spec['to'])} repeat whole numbers")
+                    raise ctx.error(
+                        where + ("steps",),
+                        f"{n} steps from {render(spec['from'])}"
+                        f" to {render(spec['to'])} repeat whole numbers",
+                    )
                 values = tuple(ints)
             else:
                 values = tuple(_tidy(x) for x in grid)
         else:
             extra = sorted(keys - {"from", "to", "steps", "values"})
-            hint = (f"unknown key {quote(str(extra[0]))}" if extra else
-                    "give {from: a, to: b, steps: n} or {values: [...]}")
+            hint = (
+                f"unknown key {quote(str(extra[0]))}"
+                if extra
+                else "give {from: a, to: b, steps: n} or {values: [...]}"
+            )
             raise ctx.error(where + ((extra[0],) if extra else ()), hint)
-        out.append(Parameter(str(key), path, dom, baseline(scenario, path),
-                             label(scenario, path, dom), values=values, where=where))
+        out.append(
+            Parameter(
+                str(key),
+                path,
+                dom,
+                baseline(scenario, path),
+                label(scenario, path, dom),
+                values=values,
+                where=where,
+            )
+        )
     return tuple(out)
 
 
 def _distribution(ctx: _Ctx, spec: Any, dom: Domain, where: Path, key: str) -> Distribution:
     if not isinstance(spec, dict) or len(spec) != 1:
-        raise ctx.error(where, "give one distribution: {uniform: [lo, hi]}, {triangular: [lo, "
-                               "mode, hi]}, {normal: [mean, sd]}, {beta: [a, b, lo, hi]} or "
-                               "{choice: [...]}")
-    (kind, args), = spec.items()
+        raise ctx.error(
+            where,
+            "give one distribution: {uniform: [lo, hi]}, {triangular: [lo, "
+            "mode, hi]}, {normal: [mean, sd]}, {beta: [a, b, lo, hi]} or "
+            "{choice: [...]}",
+        )
+    ((kind, args),) = spec.items()
     if kind not in DISTRIBUTIONS:
-        raise ctx.error(where + (kind,), f"unknown distribution {quote(str(kind))}"
-                        f"{suggest(str(kind), list(DISTRIBUTIONS))}; use "
-                        f"{', '.join(DISTRIBUTIONS)}")
+        raise ctx.error(
+            where + (kind,),
+            f"unknown distribution {quote(str(kind))}"
+            f"{suggest(str(kind), list(DISTRIBUTIONS))}; use "
+            f"{', '.join(DISTRIBUTIONS)}",
+        )
     w = where + (kind,)
     if not isinstance(args, list) or not args:
         raise ctx.error(w, f"{kind} takes a list of numbers, got {render(args)}")
@@ -533,8 +674,12 @@ def _distribution(ctx: _Ctx, spec: Any, dom: Domain, where: Path, key: str) -> D
     n = DISTRIBUTIONS[kind]
     sizes = n if isinstance(n, tuple) else (n,)
     if len(args) not in sizes:
-        shapes = {"uniform": "[lo, hi]", "triangular": "[lo, mode, hi]",
-                  "normal": "[mean, sd] or [mean, sd, lo, hi]", "beta": "[a, b, lo, hi]"}
+        shapes = {
+            "uniform": "[lo, hi]",
+            "triangular": "[lo, mode, hi]",
+            "normal": "[mean, sd] or [mean, sd, lo, hi]",
+            "beta": "[a, b, lo, hi]",
+        }
         raise ctx.error(w, f"{kind} takes {shapes[kind]}, got {render(args)}")
     nums = tuple(_number(ctx, v, w + (j,), f"{kind}'s number {j + 1}") for j, v in enumerate(args))
 
@@ -542,8 +687,11 @@ def _distribution(ctx: _Ctx, spec: Any, dom: Domain, where: Path, key: str) -> D
         for x in (lo, hi):
             problem = dom.check(x)
             if problem:
-                raise ctx.error(w, f"{kind} {render(list(args))} reaches {x:g}, outside the "
-                                   f"valid values of {key} ({dom.what})")
+                raise ctx.error(
+                    w,
+                    f"{kind} {render(list(args))} reaches {x:g}, outside the "
+                    f"valid values of {key} ({dom.what})",
+                )
 
     if kind == "uniform":
         lo, hi = nums
@@ -554,8 +702,7 @@ def _distribution(ctx: _Ctx, spec: Any, dom: Domain, where: Path, key: str) -> D
     if kind == "triangular":
         lo, mode, hi = nums
         if not (lo <= mode <= hi and lo < hi):
-            raise ctx.error(w, f"triangular needs lo <= mode <= hi and lo < hi, got "
-                               f"{render(args)}")
+            raise ctx.error(w, f"triangular needs lo <= mode <= hi and lo < hi, got {render(args)}")
         within(lo, hi)
         return Distribution(kind, nums, lo, hi)
     if kind == "beta":
@@ -577,64 +724,90 @@ def _distribution(ctx: _Ctx, spec: Any, dom: Domain, where: Path, key: str) -> D
     lo, hi = max(lo, dom.lo), min(hi, dom.hi)
     problem = dom.check(mean)
     if problem or not lo <= mean <= hi:
-        raise ctx.error(w, f"normal's mean {mean:g} is outside the valid values of {key} "
-                           f"({dom.what}" + (f", truncated to [{lo:g}, {hi:g}])" if
-                                             len(nums) == 4 else ")"))
+        raise ctx.error(
+            w,
+            f"normal's mean {mean:g} is outside the valid values of {key} "
+            f"({dom.what}" + (f", truncated to [{lo:g}, {hi:g}])" if len(nums) == 4 else ")"),
+        )
     return Distribution(kind, nums, lo, hi)
 
 
-def _sample(ctx: _Ctx, value: Any, scenario: Scenario,
-            taken: set[Path]) -> tuple[tuple[Parameter, ...], int, int]:
+def _sample(
+    ctx: _Ctx, value: Any, scenario: Scenario, taken: set[Path]
+) -> tuple[tuple[Parameter, ...], int, int]:
     if value is None:
         return (), 0, 0
     if not isinstance(value, dict):
         raise ctx.error(("sample",), "sample is a mapping with draws, seed and parameters")
     for key in value:
         if key not in ("draws", "seed", "parameters"):
-            raise ctx.error(("sample", key), f"unknown key {quote(str(key))}"
-                            f"{suggest(str(key), ['draws', 'seed', 'parameters'])}")
+            raise ctx.error(
+                ("sample", key),
+                f"unknown key {quote(str(key))}"
+                f"{suggest(str(key), ['draws', 'seed', 'parameters'])}",
+            )
     draws = value.get("draws")
     if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= MAX_POINTS:
-        raise ctx.error(("sample", "draws"), f"draws must be a whole number from 1, got "
-                                             f"{render(draws)}")
+        raise ctx.error(
+            ("sample", "draws"), f"draws must be a whole number from 1, got {render(draws)}"
+        )
     seed = value.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2 ** 63:
-        raise ctx.error(("sample", "seed"), f"seed must be a whole number from 0, got "
-                                            f"{render(seed)}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise ctx.error(
+            ("sample", "seed"), f"seed must be a whole number from 0, got {render(seed)}"
+        )
     params = value.get("parameters")
     if params is None:
-        raise ctx.error(("sample",), "missing key 'parameters' (assumptions, or a mapping of "
-                                     "paths to distributions)")
+        raise ctx.error(
+            ("sample",),
+            "missing key 'parameters' (assumptions, or a mapping of paths to distributions)",
+        )
     out: list[Parameter] = []
     if params == "assumptions":
-        out = _assumption_parameters(ctx, scenario, ("sample", "parameters"), taken,
-                                     sampled=True)
+        out = _assumption_parameters(ctx, scenario, ("sample", "parameters"), taken, sampled=True)
         if not out:
-            raise ctx.error(("sample", "parameters"), "the scenario marks no parameter as an "
-                                                      "assumption with a range")
+            raise ctx.error(
+                ("sample", "parameters"),
+                "the scenario marks no parameter as an assumption with a range",
+            )
     elif isinstance(params, dict) and params:
         seen: dict[Path, str] = {}
         for key, spec in params.items():
             where: Path = ("sample", "parameters", key)
             path, dom = _parameter_path(ctx, scenario, key, where)
             if path in taken:
-                raise ctx.error(where, f"{quote(key)} is also in vary: a parameter is either "
-                                       "varied on the grid or drawn")
+                raise ctx.error(
+                    where,
+                    f"{quote(key)} is also in vary: a parameter is either "
+                    "varied on the grid or drawn",
+                )
             if path in seen:
-                raise ctx.error(where, f"{quote(key)} is the same parameter as "
-                                       f"{quote(seen[path])}")
+                raise ctx.error(where, f"{quote(key)} is the same parameter as {quote(seen[path])}")
             seen[path] = key
             dist = _distribution(ctx, spec, dom, where, str(key))
-            out.append(Parameter(str(key), path, dom, baseline(scenario, path),
-                                 label(scenario, path, dom), dist=dist, where=where))
+            out.append(
+                Parameter(
+                    str(key),
+                    path,
+                    dom,
+                    baseline(scenario, path),
+                    label(scenario, path, dom),
+                    dist=dist,
+                    where=where,
+                )
+            )
     else:
-        raise ctx.error(("sample", "parameters"), "parameters is 'assumptions' or a mapping "
-                        "{path: {uniform: [lo, hi]}, ...}, got " + render(params))
+        raise ctx.error(
+            ("sample", "parameters"),
+            "parameters is 'assumptions' or a mapping "
+            "{path: {uniform: [lo, hi]}, ...}, got " + render(params),
+        )
     return tuple(out), draws, seed
 
 
-def _assumption_parameters(ctx: _Ctx, scenario: Scenario, where: Path, taken: set[Path],
-                           sampled: bool) -> list[Parameter]:
+def _assumption_parameters(
+    ctx: _Ctx, scenario: Scenario, where: Path, taken: set[Path], sampled: bool
+) -> list[Parameter]:
     """One parameter per number an assumption's range applies to (its targets)."""
     from ..scenario.assumptions import assumptions
 
@@ -655,8 +828,11 @@ def _assumption_parameters(ctx: _Ctx, scenario: Scenario, where: Path, taken: se
         for t, path in targets:
             dom = describe(scenario, path)
             if dom.kind != "number" or not dom.contains_interval(lo, hi):
-                raise ctx.error(where, f"the assumption on {t} has range [{lo:g}, {hi:g}], "
-                                       f"outside its valid values ({dom.what})")
+                raise ctx.error(
+                    where,
+                    f"the assumption on {t} has range [{lo:g}, {hi:g}], "
+                    f"outside its valid values ({dom.what})",
+                )
             p_lo, p_hi = lo, hi
             if not sampled and len(targets) > 1:
                 # moved alone, a number of a group stays between its neighbours in the file
@@ -665,11 +841,22 @@ def _assumption_parameters(ctx: _Ctx, scenario: Scenario, where: Path, taken: se
                 above = [b for q, b in base.items() if q != path and b > v]
                 p_lo = max([lo] + below)
                 p_hi = min([hi] + above)
-            common = dict(name=t, path=path, domain=dom, baseline=base[path],
-                          label=label(scenario, path, dom), where=where)
+            common = dict(
+                name=t,
+                path=path,
+                domain=dom,
+                baseline=base[path],
+                label=label(scenario, path, dom),
+                where=where,
+            )
             if sampled:
-                out.append(Parameter(**common, dist=Distribution("uniform", (lo, hi), lo, hi),
-                                     group=group if len(targets) > 1 else None))
+                out.append(
+                    Parameter(
+                        **common,
+                        dist=Distribution("uniform", (lo, hi), lo, hi),
+                        group=group if len(targets) > 1 else None,
+                    )
+                )
             else:
                 out.append(Parameter(**common, low=p_lo, high=p_hi))
     return out
@@ -679,23 +866,25 @@ def _one_at_a_time(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[tuple[Par
     if value is None:
         return (), 2
     if not isinstance(value, dict):
-        raise ctx.error(("one_at_a_time",), "one_at_a_time is a mapping with parameters and "
-                                            "steps")
+        raise ctx.error(("one_at_a_time",), "one_at_a_time is a mapping with parameters and steps")
     for key in value:
         if key not in ("parameters", "steps"):
-            raise ctx.error(("one_at_a_time", key), f"unknown key {quote(str(key))}"
-                            f"{suggest(str(key), ['parameters', 'steps'])}")
+            raise ctx.error(
+                ("one_at_a_time", key),
+                f"unknown key {quote(str(key))}{suggest(str(key), ['parameters', 'steps'])}",
+            )
     steps = value.get("steps", 2)
     if isinstance(steps, bool) or not isinstance(steps, int) or not 2 <= steps <= 1000:
-        raise ctx.error(("one_at_a_time", "steps"), f"steps must be a whole number from 2 (the "
-                                                    f"two ends) to 1000, got {render(steps)}")
+        raise ctx.error(
+            ("one_at_a_time", "steps"),
+            f"steps must be a whole number from 2 (the two ends) to 1000, got {render(steps)}",
+        )
     params = value.get("parameters", "assumptions")
     where: Path = ("one_at_a_time", "parameters")
     if params == "assumptions":
         out = _assumption_parameters(ctx, scenario, where, set(), sampled=False)
         if not out:
-            raise ctx.error(where, "the scenario marks no parameter as an assumption with a "
-                                   "range")
+            raise ctx.error(where, "the scenario marks no parameter as an assumption with a range")
         return tuple(out), steps
     if not isinstance(params, dict) or not params:
         raise ctx.error(where, "parameters is 'assumptions' or a mapping {path: [lo, hi]}")
@@ -719,26 +908,37 @@ def _one_at_a_time(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[tuple[Par
             problem = dom.check(x)
             if problem:
                 raise ctx.error(w + (j,), f"{x:g} is not a valid value of {key}: {problem}")
-        out.append(Parameter(str(key), path, dom, baseline(scenario, path),
-                             label(scenario, path, dom), low=lo, high=hi, where=w))
+        out.append(
+            Parameter(
+                str(key),
+                path,
+                dom,
+                baseline(scenario, path),
+                label(scenario, path, dom),
+                low=lo,
+                high=hi,
+                where=w,
+            )
+        )
     return tuple(out), steps
 
 
-def _plot(ctx: _Ctx, value: Any, measures: tuple[Measure, ...],
-          vary: tuple[Parameter, ...]) -> dict[str, Any]:
+def _plot(
+    ctx: _Ctx, value: Any, measures: tuple[Measure, ...], vary: tuple[Parameter, ...]
+) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ctx.error(("plot",), "plot is a mapping such as {color: MEASURE, boundary: "
-                                   "MEASURE}")
+        raise ctx.error(("plot",), "plot is a mapping such as {color: MEASURE, boundary: MEASURE}")
     names = [m.path for m in measures]
     kinds = {m.path: m.kind for m in measures}
     params = [p.name for p in vary]
     out: dict[str, Any] = {}
     for key, v in value.items():
         if key not in PLOT_KEYS:
-            raise ctx.error(("plot", key), f"unknown key {quote(str(key))}"
-                            f"{suggest(str(key), list(PLOT_KEYS))}")
+            raise ctx.error(
+                ("plot", key), f"unknown key {quote(str(key))}{suggest(str(key), list(PLOT_KEYS))}"
+            )
         many = key in ("boundary", "histogram")
         items = v if many and isinstance(v, list) else [v]
         choices = params if key in ("x", "y") else names
@@ -746,11 +946,17 @@ def _plot(ctx: _Ctx, value: Any, measures: tuple[Measure, ...],
         for j, item in enumerate(items):
             where = ("plot", key, j) if isinstance(v, list) else ("plot", key)
             if item not in choices:
-                raise ctx.error(where, f"{render(item)} is not {what} of this experiment"
-                                f"{suggest(str(item), choices) if isinstance(item, str) else ''}")
+                raise ctx.error(
+                    where,
+                    f"{render(item)} is not {what} of this experiment"
+                    f"{suggest(str(item), choices) if isinstance(item, str) else ''}",
+                )
             if key == "boundary" and kinds[item] not in ("bool", "number", "integer"):
-                raise ctx.error(where, f"{item} is {kinds[item]}: a boundary is a true/false "
-                                       "measure or a number (drawn where it crosses 0)")
+                raise ctx.error(
+                    where,
+                    f"{item} is {kinds[item]}: a boundary is a true/false "
+                    "measure or a number (drawn where it crosses 0)",
+                )
         out[key] = list(items) if many else v
     return out
 
@@ -778,9 +984,17 @@ def _trial(ctx: _Ctx, scenario: Scenario, p: Parameter) -> None:
             raise ctx.error(p.where, f"{render(v)}: {exc}") from None
         except ScenarioError as exc:
             where = "" if exc.path == p.dotted else f" ({exc.path})"
-            raise ctx.error(p.where, f"{p.name} = {render(v)} is not valid in the scenario: "
-                                     f"{exc.message}{where}") from None
+            raise ctx.error(
+                p.where,
+                f"{p.name} = {render(v)} is not valid in the scenario: {exc.message}{where}",
+            ) from None
 
 
-__all__ = ["Distribution", "Experiment", "Parameter", "experiment_from_dict",
-           "experiment_from_payload", "load_experiment"]
+__all__ = [
+    "Distribution",
+    "Experiment",
+    "Parameter",
+    "experiment_from_dict",
+    "experiment_from_payload",
+    "load_experiment",
+]

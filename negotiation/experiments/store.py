@@ -110,16 +110,26 @@ class Store:
 
     # ------------------------------------------------------------------ create / open
     @classmethod
-    def create(cls, directory: str, *, fingerprint: str, experiment: dict[str, Any],
-               columns: Sequence[Column], points: int, chunk: int) -> Store:
+    def create(
+        cls,
+        directory: str,
+        *,
+        fingerprint: str,
+        experiment: dict[str, Any],
+        columns: Sequence[Column],
+        points: int,
+        chunk: int,
+    ) -> Store:
         """A new store in ``directory`` (created if missing; an error if it holds files)."""
         if os.path.exists(directory):
             if not os.path.isdir(directory):
                 raise StoreError(f"{directory}: exists and is not a directory")
             if os.listdir(directory):
-                what = ("holds a sweep; add --resume to finish it, or choose another --out"
-                        if os.path.exists(db_path(directory)) else
-                        "exists and is not empty; choose another --out")
+                what = (
+                    "holds a sweep; add --resume to finish it, or choose another --out"
+                    if os.path.exists(db_path(directory))
+                    else "exists and is not empty; choose another --out"
+                )
                 raise StoreError(f"{directory}: {what}")
         else:
             try:
@@ -133,15 +143,28 @@ class Store:
         try:
             cols = ", ".join(f"{_col(j, c)}" for j, c in enumerate(columns))
             con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            con.execute("CREATE TABLE chunks (chunk INTEGER PRIMARY KEY, first INTEGER NOT "
-                        "NULL, last INTEGER NOT NULL, seconds REAL, engine TEXT, finished REAL)")
-            con.execute(f"CREATE TABLE results (point INTEGER PRIMARY KEY, {cols}, error TEXT "
-                        "NOT NULL DEFAULT '')")
-            meta = {"format": FORMAT, "fingerprint": fingerprint, "experiment": experiment,
-                    "columns": [c.to_dict() for c in columns], "points": points,
-                    "chunk": chunk, "created": time.time(), "complete": False}
-            con.executemany("INSERT INTO meta VALUES (?, ?)",
-                            [(k, json.dumps(v, default=str)) for k, v in meta.items()])
+            con.execute(
+                "CREATE TABLE chunks (chunk INTEGER PRIMARY KEY, first INTEGER NOT "
+                "NULL, last INTEGER NOT NULL, seconds REAL, engine TEXT, finished REAL)"
+            )
+            con.execute(
+                f"CREATE TABLE results (point INTEGER PRIMARY KEY, {cols}, error TEXT "
+                "NOT NULL DEFAULT '')"
+            )
+            meta = {
+                "format": FORMAT,
+                "fingerprint": fingerprint,
+                "experiment": experiment,
+                "columns": [c.to_dict() for c in columns],
+                "points": points,
+                "chunk": chunk,
+                "created": time.time(),
+                "complete": False,
+            }
+            con.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [(k, json.dumps(v, default=str)) for k, v in meta.items()],
+            )
         finally:
             con.close()
         os.replace(tmp, db_path(directory))  # the store appears whole or not at all
@@ -158,8 +181,10 @@ class Store:
         except (sqlite3.DatabaseError, KeyError, ValueError) as exc:
             raise StoreError(f"{directory}: {DB_NAME} is not a sweep store ({exc})") from None
         if store.meta.get("format") != FORMAT:
-            raise StoreError(f"{directory}: sweep store format {store.meta.get('format')}, "
-                             f"this version reads {FORMAT}")
+            raise StoreError(
+                f"{directory}: sweep store format {store.meta.get('format')}, "
+                f"this version reads {FORMAT}"
+            )
         return store
 
     def close(self) -> None:
@@ -169,30 +194,37 @@ class Store:
     def done_chunks(self) -> set[int]:
         return {r[0] for r in self.con.execute("SELECT chunk FROM chunks")}
 
-    def commit(self, chunk: int, first: int, rows: Sequence[Sequence[Any]], seconds: float,
-               engine: str) -> None:
+    def commit(
+        self, chunk: int, first: int, rows: Sequence[Sequence[Any]], seconds: float, engine: str
+    ) -> None:
         """Insert one chunk's rows (``[point, *values, error]``) and its record, atomically."""
         kinds = [c.kind for c in self.columns]
         marks = ", ".join("?" * (len(self.columns) + 2))
         simple = (bool, int, float, str, type(None))
-        data = [tuple(r[:-1]) + (r[-1] or "",) if all(type(v) in simple for v in r) else
-                (r[0], *[_to_sql(v, k) for v, k in zip(r[1:-1], kinds)], r[-1] or "")
-                for r in rows]
+        data = [
+            tuple(r[:-1]) + (r[-1] or "",)
+            if all(type(v) in simple for v in r)
+            else (r[0], *[_to_sql(v, k) for v, k in zip(r[1:-1], kinds)], r[-1] or "")
+            for r in rows
+        ]
         last = first + len(rows) - 1
         con = self.con
         con.execute("BEGIN IMMEDIATE")
         try:
             con.executemany(f"INSERT INTO results VALUES ({marks})", data)
-            con.execute("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
-                        (chunk, first, last, seconds, engine, time.time()))
+            con.execute(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
+                (chunk, first, last, seconds, engine, time.time()),
+            )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
 
     def set_meta(self, key: str, value: Any) -> None:
-        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                         (key, json.dumps(value, default=str)))
+        self.con.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value, default=str))
+        )
         self.meta[key] = value
 
     # ------------------------------------------------------------------ reading
@@ -200,8 +232,7 @@ class Store:
         return int(self.con.execute("SELECT COUNT(*) FROM results").fetchone()[0])
 
     def failed(self) -> int:
-        return int(self.con.execute("SELECT COUNT(*) FROM results WHERE error != ''")
-                   .fetchone()[0])
+        return int(self.con.execute("SELECT COUNT(*) FROM results WHERE error != ''").fetchone()[0])
 
     def rows(self, batch: int = 5_000) -> Iterator[list[tuple[Any, ...]]]:
         """Rows in point order, converted (booleans back to ``True``/``False``), in batches."""
@@ -211,8 +242,7 @@ class Store:
             got = cur.fetchmany(batch)
             if not got:
                 return
-            yield [(r[0], *[_from_sql(v, k) for v, k in zip(r[1:-1], kinds)], r[-1])
-                   for r in got]
+            yield [(r[0], *[_from_sql(v, k) for v, k in zip(r[1:-1], kinds)], r[-1]) for r in got]
 
     def column_values(self, j: int, where: str = "", order: bool = False) -> Iterator[Any]:
         sql = f"SELECT c{j} FROM results WHERE c{j} IS NOT NULL"

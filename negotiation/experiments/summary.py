@@ -54,8 +54,9 @@ def numeric_stats(store: Any, j: int, where: str = "error = ''") -> dict[str, An
     mean = m2 = 0.0
     k = 0
     first = last = None
-    cur = store.con.execute(f"SELECT c{j} FROM results WHERE c{j} IS NOT NULL AND {where} "
-                            f"ORDER BY c{j}")
+    cur = store.con.execute(
+        f"SELECT c{j} FROM results WHERE c{j} IS NOT NULL AND {where} ORDER BY c{j}"
+    )
     for (v,) in cur:
         v = float(v)
         if k in targets:
@@ -73,9 +74,15 @@ def numeric_stats(store: Any, j: int, where: str = "error = ''") -> dict[str, An
             a = picked[lo]
             b = picked.get(lo + 1, a)
             quants[_q_label(q)] = a + frac * (b - a) if frac else a
-    out.update({"mean": mean, "std": math.sqrt(m2 / (n - 1)) if n > 1 else 0.0,
-                "min": first, "max": last,
-                "quantiles": {_q_label(q): quants[_q_label(q)] for q in QUANTILES}})
+    out.update(
+        {
+            "mean": mean,
+            "std": math.sqrt(m2 / (n - 1)) if n > 1 else 0.0,
+            "min": first,
+            "max": last,
+            "quantiles": {_q_label(q): quants[_q_label(q)] for q in QUANTILES},
+        }
+    )
     return out
 
 
@@ -91,11 +98,16 @@ def bool_stats(store: Any, j: int, where: str = "error = ''") -> dict[str, Any]:
 
 
 def text_stats(store: Any, j: int, where: str = "error = ''") -> dict[str, Any]:
-    rows = store.query(f"SELECT c{j}, COUNT(*) FROM results WHERE c{j} IS NOT NULL AND {where} "
-                       f"GROUP BY c{j} ORDER BY COUNT(*) DESC LIMIT {TOP_VALUES + 1}")
+    rows = store.query(
+        f"SELECT c{j}, COUNT(*) FROM results WHERE c{j} IS NOT NULL AND {where} "
+        f"GROUP BY c{j} ORDER BY COUNT(*) DESC LIMIT {TOP_VALUES + 1}"
+    )
     n = int(store.query(f"SELECT COUNT(c{j}) FROM results WHERE {where}")[0][0])
-    return {"count": n, "values": {str(v): int(c) for v, c in rows[:TOP_VALUES]},
-            **({"more": True} if len(rows) > TOP_VALUES else {})}
+    return {
+        "count": n,
+        "values": {str(v): int(c) for v, c in rows[:TOP_VALUES]},
+        **({"more": True} if len(rows) > TOP_VALUES else {}),
+    }
 
 
 def summarise(sweep: Sweep) -> dict[str, Any]:
@@ -106,9 +118,13 @@ def summarise(sweep: Sweep) -> dict[str, Any]:
     n = store.count()
     failed = store.failed()
     out: dict[str, Any] = {
-        "title": exp.get("title"), "experiment": exp.get("file"),
-        "scenario": exp.get("scenario"), "precision": exp.get("precision"),
-        "points": store.n_points, "completed": n, "failed": failed,
+        "title": exp.get("title"),
+        "experiment": exp.get("file"),
+        "scenario": exp.get("scenario"),
+        "precision": exp.get("precision"),
+        "points": store.n_points,
+        "completed": n,
+        "failed": failed,
         "complete": n == store.n_points,
     }
     if exp.get("sample"):
@@ -127,12 +143,19 @@ def summarise(sweep: Sweep) -> dict[str, Any]:
             measures[c.name] = {"kind": c.kind, **text_stats(store, j)}
     if "deal_possible" in measures:
         m = measures["deal_possible"]
-        out["deal"] = {"measure": "deal_possible", "probability": m.get("share"),
-                       "count": m.get("true"), "of": m.get("count"),
-                       "standard_error": m.get("standard_error")}
+        out["deal"] = {
+            "measure": "deal_possible",
+            "probability": m.get("share"),
+            "count": m.get("true"),
+            "of": m.get("count"),
+            "standard_error": m.get("standard_error"),
+        }
     out["measures"] = measures
-    flag = "deal_possible" if "deal_possible" in measures else next(
-        (c.name for c in cols if c.role == "measure" and c.kind == "bool"), None)
+    flag = (
+        "deal_possible"
+        if "deal_possible" in measures
+        else next((c.name for c in cols if c.role == "measure" and c.kind == "bool"), None)
+    )
     if exp.get("vary"):
         boundaries = list((exp.get("plot") or {}).get("boundary") or ([flag] if flag else []))
         grid = _grid(sweep, index, flag)
@@ -158,38 +181,45 @@ def _grid(sweep: Sweep, index: dict[str, int], flag: str | None) -> dict[str, An
     if size > MAX_GRID_SUMMARY:
         return None
     draws = max(int(exp["sample"]["draws"]) if exp.get("sample") else 1, 1)
-    numeric = [c.name for c in sweep.columns if c.role == "measure"
-               and c.kind in ("number", "integer")]
+    numeric = [
+        c.name for c in sweep.columns if c.role == "measure" and c.kind in ("number", "integer")
+    ]
     if flag is not None and flag in numeric:
         flag_numeric, flag = flag, None
     else:
         flag_numeric = None
     parts = [f"AVG(c{index[flag]})" if flag else "NULL"]
     parts += [f"AVG(c{index[m]})" for m in numeric]
-    rows = sweep.store.query(f"SELECT point / {draws} AS g, COUNT(*), {', '.join(parts)} "
-                             "FROM results WHERE error = '' GROUP BY g ORDER BY g")
+    rows = sweep.store.query(
+        f"SELECT point / {draws} AS g, COUNT(*), {', '.join(parts)} "
+        "FROM results WHERE error = '' GROUP BY g ORDER BY g"
+    )
     by_g = {int(r[0]): r for r in rows}
     points = []
     import itertools
 
     for g, combo in enumerate(itertools.product(*[range(s) for s in shape])):
-        entry: dict[str, Any] = {"values": {v["name"]: v["values"][i]
-                                            for v, i in zip(vary, combo)}}
+        entry: dict[str, Any] = {"values": {v["name"]: v["values"][i] for v, i in zip(vary, combo)}}
         r = by_g.get(g)
         entry["points"] = int(r[1]) if r else 0
         if flag:
-            entry["share" if draws > 1 else flag] = (None if r is None or r[2] is None else
-                                                     (float(r[2]) if draws > 1
-                                                      else bool(round(r[2]))))
+            entry["share" if draws > 1 else flag] = (
+                None
+                if r is None or r[2] is None
+                else (float(r[2]) if draws > 1 else bool(round(r[2])))
+            )
         if numeric:
-            entry["mean"] = {m: (None if r is None or r[3 + k] is None else float(r[3 + k]))
-                             for k, m in enumerate(numeric)}
+            entry["mean"] = {
+                m: (None if r is None or r[3 + k] is None else float(r[3 + k]))
+                for k, m in enumerate(numeric)
+            }
         points.append(entry)
     return {"shape": shape, "points": points, "draws": draws, "flag": flag or flag_numeric}
 
 
-def _flips(exp: dict[str, Any], grid: dict[str, Any],
-           kind: str = "bool") -> dict[str, list[dict[str, Any]]]:
+def _flips(
+    exp: dict[str, Any], grid: dict[str, Any], kind: str = "bool"
+) -> dict[str, list[dict[str, Any]]]:
     """Where the boundary measure changes along each varied parameter: a true/false measure
     changes (the share of draws crosses 1/2), or a number changes sign (its mean)."""
     import itertools
@@ -210,7 +240,7 @@ def _flips(exp: dict[str, Any], grid: dict[str, Any],
         v = entry.get(flag)
         return (None, None) if v is None else (bool(v), None)
 
-    strides = [math.prod(shape[k + 1:]) for k in range(len(shape))]
+    strides = [math.prod(shape[k + 1 :]) for k in range(len(shape))]
     out: dict[str, list[dict[str, Any]]] = {}
     for axis, v in enumerate(vary):
         found = []
@@ -220,8 +250,12 @@ def _flips(exp: dict[str, Any], grid: dict[str, Any],
             seq = [points[base + i * strides[axis]] for i in range(shape[axis])]
             states = {state(e)[0] for e in seq} - {None}
             if len(states) == 1 and len(vary) > 1:
-                found.append({"at": {k: val for k, val in seq[0]["values"].items()
-                                     if k != v["name"]}, "throughout": states.pop()})
+                found.append(
+                    {
+                        "at": {k: val for k, val in seq[0]["values"].items() if k != v["name"]},
+                        "throughout": states.pop(),
+                    }
+                )
                 continue
             for a, b in zip(seq, seq[1:]):
                 (sa, pa), (sb, pb) = state(a), state(b)
@@ -229,7 +263,9 @@ def _flips(exp: dict[str, Any], grid: dict[str, Any],
                     continue
                 item: dict[str, Any] = {
                     "between": [a["values"][v["name"]], b["values"][v["name"]]],
-                    "from": sa, "to": sb}
+                    "from": sa,
+                    "to": sb,
+                }
                 if len(vary) > 1:
                     item["at"] = {k: val for k, val in a["values"].items() if k != v["name"]}
                 if kind != "bool":
@@ -249,8 +285,10 @@ def _tornado(sweep: Sweep, index: dict[str, int], flag: str | None) -> list[dict
     names = [c.name for c in measures]
     store = sweep.store
     sel = ", ".join(f"c{index[m]}" for m in names)
-    rows = {int(r[0]): r[1:] for r in store.query(
-        f"SELECT point, {sel}, error FROM results ORDER BY point")}
+    rows = {
+        int(r[0]): r[1:]
+        for r in store.query(f"SELECT point, {sel}, error FROM results ORDER BY point")
+    }
 
     def values(point: int) -> dict[str, Any] | None:
         r = rows.get(point)
@@ -269,25 +307,34 @@ def _tornado(sweep: Sweep, index: dict[str, int], flag: str | None) -> list[dict
         first = 1 + j * steps
         series = [values(first + s) for s in range(steps)]
         lo, hi = series[0], series[-1]
-        entry: dict[str, Any] = {"parameter": p["name"], "label": p.get("label", p["name"]),
-                                 "baseline": p.get("baseline"), "low": p["range"][0],
-                                 "high": p["range"][1], "measures": {}}
+        entry: dict[str, Any] = {
+            "parameter": p["name"],
+            "label": p.get("label", p["name"]),
+            "baseline": p.get("baseline"),
+            "low": p["range"][0],
+            "high": p["range"][1],
+            "measures": {},
+        }
         for name in names:
             vals = [s.get(name) if s else None for s in series]
-            m: dict[str, Any] = {"baseline": base.get(name),
-                                 "at_low": lo.get(name) if lo else None,
-                                 "at_high": hi.get(name) if hi else None}
+            m: dict[str, Any] = {
+                "baseline": base.get(name),
+                "at_low": lo.get(name) if lo else None,
+                "at_high": hi.get(name) if hi else None,
+            }
             nums = [v for v in vals if isinstance(v, (int, float)) and not isinstance(v, bool)]
             if name in numeric and nums:
                 b = base.get(name)
                 m["min"], m["max"] = min(nums), max(nums)
-                m["swing"] = max(nums) - min(nums) if b is None else \
-                    max(abs(x - b) for x in nums)
+                m["swing"] = max(nums) - min(nums) if b is None else max(abs(x - b) for x in nums)
             entry["measures"][name] = m
         if flag is not None:
             b = base.get(flag)
-            entry["flips"] = sum(1 for s in series if s and s.get(flag) is not None
-                                 and b is not None and s.get(flag) != b)
+            entry["flips"] = sum(
+                1
+                for s in series
+                if s and s.get(flag) is not None and b is not None and s.get(flag) != b
+            )
         entry["errors"] = sum(1 for s in series if s is None)
         out.append(entry)
 
@@ -306,22 +353,25 @@ def summary_text(summary: dict[str, Any]) -> str:
     lines = [summary.get("title") or "sweep"]
     lines.append("=" * len(lines[0]))
     failed = summary.get("failed", 0)
-    lines.append(f"scenario: {summary.get('scenario')}   precision: {summary.get('precision')}"
-                 f"   points: {summary.get('completed'):,} of {summary.get('points'):,}"
-                 + (f" ({failed:,} failed: see the error column)" if failed else ""))
+    lines.append(
+        f"scenario: {summary.get('scenario')}   precision: {summary.get('precision')}"
+        f"   points: {summary.get('completed'):,} of {summary.get('points'):,}"
+        + (f" ({failed:,} failed: see the error column)" if failed else "")
+    )
     deal = summary.get("deal")
     if deal and deal.get("probability") is not None:
         se = deal.get("standard_error") or 0.0
         what = "probability of a deal" if summary.get("draws") else "share of points with a deal"
-        lines.append(f"{what}: {deal['probability']:.3f} (standard error {se:.3f}; "
-                     f"{deal['count']:,} of {deal['of']:,})")
+        lines.append(
+            f"{what}: {deal['probability']:.3f} (standard error {se:.3f}; "
+            f"{deal['count']:,} of {deal['of']:,})"
+        )
     rows = []
     other = []
     for name, m in summary.get("measures", {}).items():
         if m.get("kind") in ("number", "integer") and m.get("count"):
             q = m["quantiles"]
-            rows.append([name, f"{m['mean']:.4g}"] + [f"{q[_q_label(x)]:.4g}"
-                                                       for x in QUANTILES])
+            rows.append([name, f"{m['mean']:.4g}"] + [f"{q[_q_label(x)]:.4g}" for x in QUANTILES])
         elif m.get("kind") == "bool" and m.get("count"):
             other.append(f"  {name}: true at {m['share']:.1%} of {m['count']:,} points")
         elif m.get("count"):
@@ -342,13 +392,18 @@ def summary_text(summary: dict[str, Any]) -> str:
             if not items:
                 lines.append(f"  {param}: never, over the values tried")
             for it in items[:6]:
-                at = ", ".join(f"{k.split('.')[-1]}={v:g}" if isinstance(v, float)
-                               else f"{k.split('.')[-1]}={v}"
-                               for k, v in it.get("at", {}).items())
+                at = ", ".join(
+                    f"{k.split('.')[-1]}={v:g}"
+                    if isinstance(v, float)
+                    else f"{k.split('.')[-1]}={v}"
+                    for k, v in it.get("at", {}).items()
+                )
                 a, b = it["between"]
-                lines.append(f"  {param}: between {a} and {b} "
-                             f"({yes if it['from'] else no} -> {yes if it['to'] else no})"
-                             + (f" at {at}" if at else ""))
+                lines.append(
+                    f"  {param}: between {a} and {b} "
+                    f"({yes if it['from'] else no} -> {yes if it['to'] else no})"
+                    + (f" at {at}" if at else "")
+                )
             if len(items) > 6:
                 lines.append(f"  ... and {len(items) - 6} more (summary.json)")
     tornado = summary.get("tornado")
@@ -361,8 +416,9 @@ def summary_text(summary: dict[str, Any]) -> str:
                 lo, hi = m.get("at_low"), m.get("at_high")
                 cells.append(f"{_fmt(lo)} / {_fmt(hi)}")
             rows.append(cells)
-        heads = ["parameter", "range", "flips"] + [f"{n} (low / high)" for n in
-                                                   list(tornado[0]["measures"])[:3]]
+        heads = ["parameter", "range", "flips"] + [
+            f"{n} (low / high)" for n in list(tornado[0]["measures"])[:3]
+        ]
         lines.append(text_table(heads, rows))
     return "\n".join(lines) + "\n"
 

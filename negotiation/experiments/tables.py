@@ -49,6 +49,7 @@ def _replace_into(path: str, write: Any) -> str:
 
 def write_csv(sweep: Sweep, path: str) -> str:
     """``results.csv`` (UTF-8, a header row, ``,`` separated)."""
+
     def write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
@@ -63,7 +64,8 @@ def _arrow_type(kind: str) -> Any:
     import pyarrow as pa
 
     return {"bool": pa.bool_(), "number": pa.float64(), "integer": pa.int64()}.get(
-        kind, pa.string())
+        kind, pa.string()
+    )
 
 
 def write_parquet(sweep: Sweep, path: str) -> str | None:
@@ -74,16 +76,20 @@ def write_parquet(sweep: Sweep, path: str) -> str | None:
     except ImportError:
         return None
     cols = sweep.columns
-    schema = pa.schema([("point", pa.int64())]
-                       + [(c.name, _arrow_type(c.kind)) for c in cols]
-                       + [("error", pa.string())])
+    schema = pa.schema(
+        [("point", pa.int64())]
+        + [(c.name, _arrow_type(c.kind)) for c in cols]
+        + [("error", pa.string())]
+    )
 
     def write(tmp: str) -> None:
         with pq.ParquetWriter(tmp, schema) as writer:
             wrote = False
             for batch in sweep.store.rows():
-                arrays = [pa.array([r[j] for r in batch], type=schema.field(j).type)
-                          for j in range(len(schema))]
+                arrays = [
+                    pa.array([r[j] for r in batch], type=schema.field(j).type)
+                    for j in range(len(schema))
+                ]
                 writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
                 wrote = True
             if not wrote:
@@ -97,8 +103,9 @@ def frame(sweep: Sweep) -> Any:
     try:
         import pandas as pd
     except ImportError:
-        raise ImportError("results as a DataFrame need pandas: pip install "
-                          "'negotiation[dask]'") from None
+        raise ImportError(
+            "results as a DataFrame need pandas: pip install 'negotiation[dask]'"
+        ) from None
     dtypes = {"bool": "boolean", "number": "float64", "integer": "Int64"}
     parts = []
     for batch in sweep.store.rows():

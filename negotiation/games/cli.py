@@ -32,27 +32,52 @@ def _positive(text: str) -> int:
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``equilibria`` on an argparse ``subparsers`` object; returns its parser."""
     p = subparsers.add_parser(
-        "equilibria", help="Nash equilibria of the strategic games in a file",
+        "equilibria",
+        help="Nash equilibria of the strategic games in a file",
         description="Compute, verify and print the Nash equilibria of the games in a "
-                    "scenario file's 'games' block, or of a Gambit .nfg file.")
+        "scenario file's 'games' block, or of a Gambit .nfg file.",
+    )
     p.add_argument("file", help="scenario YAML file with a 'games' block, or a .nfg file")
-    p.add_argument("--game", action="append", metavar="NAME",
-                   help="only this game (repeat for several; default: every game)")
-    p.add_argument("--method", choices=METHOD_CHOICES, default="auto",
-                   help="auto (default): vertex enumeration for two players (every "
-                        "equilibrium), the polynomial method for small n-player games, "
-                        "pure equilibria otherwise")
-    p.add_argument("--exact", action="store_true",
-                   help="exact rational arithmetic (two-player games, vertex method)")
-    p.add_argument("--dominance", action="store_true",
-                   help="also show iterated elimination of strictly dominated strategies")
-    p.add_argument("--dynamics", choices=("fictitious-play", "best-response"),
-                   help="also show how play evolves under a learning dynamic")
-    p.add_argument("--iterations", type=_positive, default=None, metavar="N",
-                   help="rounds of fictitious play / moves of best-response dynamics")
+    p.add_argument(
+        "--game",
+        action="append",
+        metavar="NAME",
+        help="only this game (repeat for several; default: every game)",
+    )
+    p.add_argument(
+        "--method",
+        choices=METHOD_CHOICES,
+        default="auto",
+        help="auto (default): vertex enumeration for two players (every "
+        "equilibrium), the polynomial method for small n-player games, "
+        "pure equilibria otherwise",
+    )
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help="exact rational arithmetic (two-player games, vertex method)",
+    )
+    p.add_argument(
+        "--dominance",
+        action="store_true",
+        help="also show iterated elimination of strictly dominated strategies",
+    )
+    p.add_argument(
+        "--dynamics",
+        choices=("fictitious-play", "best-response"),
+        help="also show how play evolves under a learning dynamic",
+    )
+    p.add_argument(
+        "--iterations",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="rounds of fictitious play / moves of best-response dynamics",
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--export", metavar="DIR",
-                   help="also write every game as DIR/<game>.nfg (Gambit's format)")
+    p.add_argument(
+        "--export", metavar="DIR", help="also write every game as DIR/<game>.nfg (Gambit's format)"
+    )
     p.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
     p.set_defaults(func=run)
     return p
@@ -74,6 +99,7 @@ def load_games(path: str):
 
     if _is_nfg(path):
         from .nfg import read_nfg
+
         g = read_nfg(path)
         name = os.path.splitext(os.path.basename(path))[0]
         return {name: g}, None
@@ -85,15 +111,19 @@ def load_games(path: str):
     if not isinstance(data, dict):
         raise ScenarioError("expected a mapping with 'title' and 'games'", "", path, 1)
     if "games" not in data:
-        raise ScenarioError("the file has no 'games' block (see docs/games.md)", "", path,
-                            lines.get((), 1))
+        raise ScenarioError(
+            "the file has no 'games' block (see docs/games.md)", "", path, lines.get((), 1)
+        )
     scenario = _scenario(path, data) if "parties" in data else None
     kw = {}
     if scenario is not None:
-        kw = dict(parties=[p.name for p in scenario.parties],
-                  veto=[p.name for p in scenario.parties if p.veto],
-                  proposals=[p.name for p in scenario.proposals],
-                  sources=scenario.sources, has_conflict=scenario.conflict is not None)
+        kw = dict(
+            parties=[p.name for p in scenario.parties],
+            veto=[p.name for p in scenario.parties if p.veto],
+            proposals=[p.name for p in scenario.proposals],
+            sources=scenario.sources,
+            has_conflict=scenario.conflict is not None,
+        )
     elif isinstance(data.get("sources"), dict):
         kw = dict(sources=data["sources"])
     specs = parse_games(data["games"], file=path, lines=lines, texts=texts, **kw)
@@ -135,22 +165,35 @@ def run(args: argparse.Namespace) -> int:
     if args.game:
         missing = [g for g in args.game if g not in games]
         if missing:
-            raise ScenarioError(f"no game {missing[0]!r} in the file; games: "
-                                f"{', '.join(games) or 'none'}", "games", args.file, None)
+            raise ScenarioError(
+                f"no game {missing[0]!r} in the file; games: {', '.join(games) or 'none'}",
+                "games",
+                args.file,
+                None,
+            )
         games = {g: games[g] for g in args.game}
     if args.output:
         from ..outputs import check_output_path
+
         check_output_path(args.output)
     if args.export:
         from ..outputs import check_output_dir
+
         check_output_dir(args.export)
-    results, extras = solve_all(games, method=args.method, exact=args.exact,
-                                dominance=args.dominance, dynamics=args.dynamics,
-                                iterations=args.iterations, file=args.file)
+    results, extras = solve_all(
+        games,
+        method=args.method,
+        exact=args.exact,
+        dominance=args.dominance,
+        dynamics=args.dynamics,
+        iterations=args.iterations,
+        file=args.file,
+    )
     if args.format == "json":
         import json
 
         from .results import equilibria_json
+
         doc = equilibria_json(results)
         for name, extra in extras.items():
             for key, value in extra.items():
@@ -158,10 +201,12 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps(doc, indent=2, allow_nan=False) + "\n"
     else:
         from .text import report_text
+
         text = report_text(results, extras)
     files = {}
     if args.export:
         from .nfg import to_nfg
+
         used: set[str] = set()
         for name, g in games.items():
             files[os.path.join(args.export, _file_name(name, used))] = to_nfg(g)
@@ -169,15 +214,23 @@ def run(args: argparse.Namespace) -> int:
         files[args.output] = text
     if files:
         from ..outputs import write_files
+
         write_files(files, make_dirs=True)
     if not args.output:
         sys.stdout.write(text)
     return 0
 
 
-def solve_all(games: dict, *, method: str = "auto", exact: bool = False,
-              dominance: bool = False, dynamics: str | None = None,
-              iterations: int | None = None, file: str | None = None):
+def solve_all(
+    games: dict,
+    *,
+    method: str = "auto",
+    exact: bool = False,
+    dominance: bool = False,
+    dynamics: str | None = None,
+    iterations: int | None = None,
+    file: str | None = None,
+):
     """``({name: EquilibriumSet}, {name: {"dominance": ..., "dynamics": ...}})``."""
     from dataclasses import replace
 
@@ -198,15 +251,21 @@ def solve_all(games: dict, *, method: str = "auto", exact: bool = False,
         extra: dict[str, Any] = {}
         if dominance:
             from .dominance import iterated_elimination
+
             extra["dominance"] = iterated_elimination(g)
         if dynamics:
             from .dynamics import best_response_dynamics, fictitious_play
+
             if dynamics == "fictitious-play":
-                extra["dynamics"] = (fictitious_play(g, iterations=iterations)
-                                     if iterations else fictitious_play(g))
+                extra["dynamics"] = (
+                    fictitious_play(g, iterations=iterations) if iterations else fictitious_play(g)
+                )
             else:
-                extra["dynamics"] = (best_response_dynamics(g, max_steps=iterations)
-                                     if iterations else best_response_dynamics(g))
+                extra["dynamics"] = (
+                    best_response_dynamics(g, max_steps=iterations)
+                    if iterations
+                    else best_response_dynamics(g)
+                )
         if extra:
             extras[name] = extra
     return results, extras

@@ -55,8 +55,9 @@ def _candidates(d: int, c: int, k: int):
     return I, J
 
 
-def enumerate_bases(C: np.ndarray, *, tol: float = TIGHT_TOL, exact_C=None,
-                    max_bases: int = MAX_BASES) -> Vertices:
+def enumerate_bases(
+    C: np.ndarray, *, tol: float = TIGHT_TOL, exact_C=None, max_bases: int = MAX_BASES
+) -> Vertices:
     """Every vertex of ``{z >= 0 : C z <= 1}`` by solving every basis.
 
     ``exact_C`` (an object array of Fractions, same shape) makes the vertices
@@ -65,9 +66,15 @@ def enumerate_bases(C: np.ndarray, *, tol: float = TIGHT_TOL, exact_C=None,
     c, d = C.shape
     total = n_bases(d, c)
     if total > max_bases:
-        return Vertices(np.zeros((0, d)), np.zeros((0, d), bool), np.zeros((0, c), bool),
-                        degenerate=True, complete=False, method="bases",
-                        message=f"{total:,} candidate bases exceed the limit of {max_bases:,}")
+        return Vertices(
+            np.zeros((0, d)),
+            np.zeros((0, d), bool),
+            np.zeros((0, c), bool),
+            degenerate=True,
+            complete=False,
+            method="bases",
+            message=f"{total:,} candidate bases exceed the limit of {max_bases:,}",
+        )
     loose = 1e-6 if exact_C is not None else tol
     pts = [np.zeros((1, d))]
     suspects: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
@@ -77,9 +84,9 @@ def enumerate_bases(C: np.ndarray, *, tol: float = TIGHT_TOL, exact_C=None,
         pairs_i = np.repeat(np.arange(nI), nJ)
         pairs_j = np.tile(np.arange(nJ), nI)
         for s in range(0, len(pairs_i), _CHUNK):
-            pi, pj = pairs_i[s:s + _CHUNK], pairs_j[s:s + _CHUNK]
-            rows, cols = J[pj], I[pi]                                   # (N, k)
-            M = C[rows[:, :, None], cols[:, None, :]]                   # (N, k, k)
+            pi, pj = pairs_i[s : s + _CHUNK], pairs_j[s : s + _CHUNK]
+            rows, cols = J[pj], I[pi]  # (N, k)
+            M = C[rows[:, :, None], cols[:, None, :]]  # (N, k, k)
             sv = np.linalg.svd(M, compute_uv=False)
             ok = sv[:, -1] > _SINGULAR * sv[:, 0]
             if exact_C is not None:
@@ -124,12 +131,18 @@ def _exact_vertices(C: np.ndarray, exact_C, suspects) -> Vertices:
             found.setdefault(tuple(z), None)
     exact = sorted(found, key=lambda z: tuple(-v for v in z))
     zero = np.array([[v == 0 for v in z] for z in exact], dtype=bool).reshape(-1, d)
-    tight = np.array([[sum((Cq[r][i] * z[i] for i in range(d)), Fraction(0)) == 1
-                       for r in range(c)] for z in exact], dtype=bool).reshape(-1, c)
+    tight = np.array(
+        [
+            [sum((Cq[r][i] * z[i] for i in range(d)), Fraction(0)) == 1 for r in range(c)]
+            for z in exact
+        ],
+        dtype=bool,
+    ).reshape(-1, c)
     P = np.array([[float(v) for v in z] for z in exact]).reshape(-1, d)
     degenerate = bool(np.any(zero.sum(axis=1) + tight.sum(axis=1) > d))
-    return Vertices(P, zero, tight, degenerate=degenerate, method="exact bases",
-                    extra={"exact": exact})
+    return Vertices(
+        P, zero, tight, degenerate=degenerate, method="exact bases", extra={"exact": exact}
+    )
 
 
 def components(pairs: np.ndarray) -> np.ndarray:

@@ -80,14 +80,21 @@ def disagreement_payoffs(scenario, problem, disagreement: str = "batna") -> np.n
         if scenario.conflict is None:
             raise ValueError("disagreement: conflict needs a 'conflict' block in the scenario")
         from ..model.utility import conflict_utilities
+
         costs = np.array([scenario.conflict.costs.get(n, 0.0) for n in problem.names])
         return conflict_utilities(scenario) - costs
     raise ValueError(f"disagreement must be 'batna' or 'conflict', not {disagreement!r}")
 
 
-def proposal_game(scenario, *, players: Sequence[str] | None = None,
-                  proposals: Sequence[str] | None = None, disagreement: str = "batna",
-                  title: str | None = None, problem=None) -> NormalFormGame:
+def proposal_game(
+    scenario,
+    *,
+    players: Sequence[str] | None = None,
+    proposals: Sequence[str] | None = None,
+    disagreement: str = "batna",
+    title: str | None = None,
+    problem=None,
+) -> NormalFormGame:
     """The proposal game of a scenario (see the module docstring)."""
     from ..solve.problem import AGREE_TOL, Problem
 
@@ -97,12 +104,16 @@ def proposal_game(scenario, *, players: Sequence[str] | None = None,
         raise ValueError("the proposal game needs at least one player")
     names, U = _proposal_utilities(scenario, pb, proposals)
     if HOLD_OUT in names:
-        raise ValueError(f"a proposal is called {HOLD_OUT!r}, the name of the hold-out "
-                         "strategy; rename it")
+        raise ValueError(
+            f"a proposal is called {HOLD_OUT!r}, the name of the hold-out strategy; rename it"
+        )
     dis = disagreement_payoffs(scenario, pb, disagreement)
     bystanders = [i for i in range(len(pb.names)) if pb.veto[i] and i not in who]
-    accepted = np.all(U[:, bystanders] >= pb.d[bystanders] - AGREE_TOL, axis=1) \
-        if bystanders else np.ones(len(names), dtype=bool)
+    accepted = (
+        np.all(U[:, bystanders] >= pb.d[bystanders] - AGREE_TOL, axis=1)
+        if bystanders
+        else np.ones(len(names), dtype=bool)
+    )
     n, k = len(who), len(names) + 1
     pay = np.empty((n,) + (k,) * n)
     for a, i in enumerate(who):
@@ -113,17 +124,26 @@ def proposal_game(scenario, *, players: Sequence[str] | None = None,
                 pay[(a,) + (j,) * n] = U[j, i]
     strategies = tuple(tuple(names) + (HOLD_OUT,) for _ in who)
     fallback = "reservation value" if disagreement == "batna" else "conflict payoff"
-    also = (" and " + ", ".join(pb.names[i] for i in bystanders) + " accept it"
-            if bystanders else "")
-    desc = ("Each player names one proposal or holds out; the package is agreed when all "
-            f"name the same one{also}; otherwise each gets its {fallback}.")
-    return NormalFormGame(tuple(pb.names[i] for i in who), strategies, pay,
-                          title=title or f"Proposal game: {scenario.title}", description=desc,
-                          origin={"kind": "derived", "derive": "proposal-game",
-                                  "players": [pb.names[i] for i in who], "proposals": names,
-                                  "disagreement": disagreement,
-                                  "not_accepted_by_bystanders": [names[j] for j in range(len(names))
-                                                                 if not accepted[j]]})
+    also = " and " + ", ".join(pb.names[i] for i in bystanders) + " accept it" if bystanders else ""
+    desc = (
+        "Each player names one proposal or holds out; the package is agreed when all "
+        f"name the same one{also}; otherwise each gets its {fallback}."
+    )
+    return NormalFormGame(
+        tuple(pb.names[i] for i in who),
+        strategies,
+        pay,
+        title=title or f"Proposal game: {scenario.title}",
+        description=desc,
+        origin={
+            "kind": "derived",
+            "derive": "proposal-game",
+            "players": [pb.names[i] for i in who],
+            "proposals": names,
+            "disagreement": disagreement,
+            "not_accepted_by_bystanders": [names[j] for j in range(len(names)) if not accepted[j]],
+        },
+    )
 
 
 def _level_names(values: np.ndarray) -> tuple[str, ...]:
@@ -134,8 +154,14 @@ def _level_names(values: np.ndarray) -> tuple[str, ...]:
     return tuple(f"level_{j}" for j in range(len(values)))
 
 
-def demand_game(scenario, *, players: Sequence[str] | None = None, levels: int = 5,
-                precision: str = "exact", title: str | None = None) -> NormalFormGame:
+def demand_game(
+    scenario,
+    *,
+    players: Sequence[str] | None = None,
+    levels: int = 5,
+    precision: str = "exact",
+    title: str | None = None,
+) -> NormalFormGame:
     """The discretised Nash demand game of a scenario (see the module docstring)."""
     from ..solve.cooperative import ideal_point
     from ..solve.optimize import Stage, optimise
@@ -152,18 +178,29 @@ def demand_game(scenario, *, players: Sequence[str] | None = None, levels: int =
     if n < 2:
         raise ValueError("the demand game needs at least two players")
     if levels ** (n - 1) > MAX_FRONTIER_POINTS:
-        raise ValueError(f"{levels} levels for {n} players need {levels ** (n - 1):,} "
-                         f"frontier points (limit {MAX_FRONTIER_POINTS:,}); use fewer levels")
-    origin = {"kind": "derived", "derive": "nash-demand", "players": [pb.names[i] for i in who],
-              "levels": levels, "precision": precision}
+        raise ValueError(
+            f"{levels} levels for {n} players need {levels ** (n - 1):,} "
+            f"frontier points (limit {MAX_FRONTIER_POINTS:,}); use fewer levels"
+        )
+    origin = {
+        "kind": "derived",
+        "derive": "nash-demand",
+        "players": [pb.names[i] for i in who],
+        "levels": levels,
+        "precision": precision,
+    }
     ideal = ideal_point(pb)
     names = tuple(pb.names[i] for i in who)
     if ideal is None:
         pay = np.array([pb.d[i] for i in who]).reshape((n,) + (1,) * n)
-        return NormalFormGame(names, tuple(("reservation",) for _ in who), pay,
-                              title=title or f"Nash demand game: {scenario.title}",
-                              description="No package is acceptable to every veto party: "
-                                          "every demand fails.", origin=origin)
+        return NormalFormGame(
+            names,
+            tuple(("reservation",) for _ in who),
+            pay,
+            title=title or f"Nash demand game: {scenario.title}",
+            description="No package is acceptable to every veto party: every demand fails.",
+            origin=origin,
+        )
     grid = [pb.d[i] + (ideal[i] - pb.d[i]) * np.linspace(0.0, 1.0, levels) for i in who]
     last = who[-1]
     c = np.zeros(len(pb.names))
@@ -173,8 +210,7 @@ def demand_game(scenario, *, players: Sequence[str] | None = None, levels: int =
         r = np.array(pb.d, dtype=float)
         for a, j in zip(who[:-1], idx):
             r[a] = grid[who.index(a)][j]
-        opt = optimise(Problem(scenario, reservation=r, precision=precision),
-                       [Stage("linear", c)])
+        opt = optimise(Problem(scenario, reservation=r, precision=precision), [Stage("linear", c)])
         frontier[idx] = -np.inf if opt is None else float(opt.utilities[last])
     pay = np.empty((n,) + (levels,) * n)
     dvec = np.array([pb.d[i] for i in who])
@@ -183,12 +219,19 @@ def demand_game(scenario, *, players: Sequence[str] | None = None, levels: int =
         for a in range(n):
             pay[(a,) + prof] = grid[a][prof[a]] if feasible else dvec[a]
     strategies = tuple(_level_names(g) for g in grid)
-    desc = (f"Each player demands a utility level ({levels} levels from its reservation value "
-            "to its best agreement); compatible demands are met, otherwise talks fail.")
+    desc = (
+        f"Each player demands a utility level ({levels} levels from its reservation value "
+        "to its best agreement); compatible demands are met, otherwise talks fail."
+    )
     origin["frontier"] = frontier.tolist() if n == 2 else None
-    return NormalFormGame(names, strategies, pay,
-                          title=title or f"Nash demand game: {scenario.title}",
-                          description=desc, origin=origin)
+    return NormalFormGame(
+        names,
+        strategies,
+        pay,
+        title=title or f"Nash demand game: {scenario.title}",
+        description=desc,
+        origin=origin,
+    )
 
 
 def derive(scenario, kind: str, **options) -> NormalFormGame:
@@ -200,5 +243,11 @@ def derive(scenario, kind: str, **options) -> NormalFormGame:
     raise ValueError(f"unknown derived game {kind!r}; one of {', '.join(DERIVE_KINDS)}")
 
 
-__all__ = ["DERIVE_KINDS", "HOLD_OUT", "demand_game", "derive", "disagreement_payoffs",
-           "proposal_game"]
+__all__ = [
+    "DERIVE_KINDS",
+    "HOLD_OUT",
+    "demand_game",
+    "derive",
+    "disagreement_payoffs",
+    "proposal_game",
+]

@@ -37,13 +37,17 @@ class Elimination:
     round: int
     player: str
     strategy: str
-    by: dict[str, float]          # dominating (mixed) strategy: {strategy: probability}
-    margin: float                 # smallest gain of the dominator, relative to the payoff range
+    by: dict[str, float]  # dominating (mixed) strategy: {strategy: probability}
+    margin: float  # smallest gain of the dominator, relative to the payoff range
 
     def to_dict(self) -> dict[str, Any]:
-        return {"round": self.round, "player": self.player, "strategy": self.strategy,
-                "dominated_by": {k: float(f"{v:.12g}") for k, v in self.by.items()},
-                "margin": float(f"{self.margin:.6g}")}
+        return {
+            "round": self.round,
+            "player": self.player,
+            "strategy": self.strategy,
+            "dominated_by": {k: float(f"{v:.12g}") for k, v in self.by.items()},
+            "margin": float(f"{self.margin:.6g}"),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,10 +66,14 @@ class DominanceResult:
 
     def to_dict(self) -> dict[str, Any]:
         g = self.game
-        return {"remaining": {p: [g.strategies[i][j] for j in r]
-                              for i, (p, r) in enumerate(zip(g.players, self.remaining))},
-                "eliminated": [s.to_dict() for s in self.steps],
-                "dominance_solvable": self.solved}
+        return {
+            "remaining": {
+                p: [g.strategies[i][j] for j in r]
+                for i, (p, r) in enumerate(zip(g.players, self.remaining))
+            },
+            "eliminated": [s.to_dict() for s in self.steps],
+            "dominance_solvable": self.solved,
+        }
 
 
 def _dominator(U: np.ndarray, s: int, scale: float, tol: float):
@@ -74,11 +82,12 @@ def _dominator(U: np.ndarray, s: int, scale: float, tol: float):
     pure = _pure_only(U, s, scale, tol)
     if pure is not None or U.shape[0] < 3:
         return pure
-    diff = U - U[s]                                   # (k, O)
+    diff = U - U[s]  # (k, O)
     others = [t for t in range(U.shape[0]) if t != s]
     from scipy.optimize import linprog
+
     k = len(others)
-    D = diff[others].T / scale                        # (O, k)
+    D = diff[others].T / scale  # (O, k)
     # variables (σ_1..σ_k, ε): minimise -ε; -D σ + ε <= 0; sum σ = 1
     c = np.zeros(k + 1)
     c[-1] = -1.0
@@ -86,13 +95,20 @@ def _dominator(U: np.ndarray, s: int, scale: float, tol: float):
     b_ub = np.zeros(D.shape[0])
     A_eq = np.zeros((1, k + 1))
     A_eq[0, :k] = 1.0
-    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=[1.0],
-                  bounds=[(0, None)] * k + [(None, None)], method="highs")
+    res = linprog(
+        c,
+        A_ub=A_ub,
+        b_ub=b_ub,
+        A_eq=A_eq,
+        b_eq=[1.0],
+        bounds=[(0, None)] * k + [(None, None)],
+        method="highs",
+    )
     if res.status != 0:
         return None
     sigma = np.clip(res.x[:k], 0, None)
     sigma /= sigma.sum()
-    margin = float((D @ sigma).min())                 # re-checked with the cleaned weights
+    margin = float((D @ sigma).min())  # re-checked with the cleaned weights
     if margin <= tol:
         return None
     w = np.zeros(U.shape[0])
@@ -100,8 +116,9 @@ def _dominator(U: np.ndarray, s: int, scale: float, tol: float):
     return w, margin
 
 
-def iterated_elimination(game, *, mixed: bool = True, tol: float = DOMINANCE_TOL
-                         ) -> DominanceResult:
+def iterated_elimination(
+    game, *, mixed: bool = True, tol: float = DOMINANCE_TOL
+) -> DominanceResult:
     """Remove strictly dominated strategies until none is left (``mixed=False``: pure
     dominators only)."""
     from .game import NormalFormGame
@@ -127,8 +144,7 @@ def iterated_elimination(game, *, mixed: bool = True, tol: float = DOMINANCE_TOL
             break
         for p, si, w, margin in removals:
             strat = game.strategies[p][remaining[p][si]]
-            by = {game.strategies[p][remaining[p][t]]: float(w[t])
-                  for t in np.flatnonzero(w > 0)}
+            by = {game.strategies[p][remaining[p][t]]: float(w[t]) for t in np.flatnonzero(w > 0)}
             steps.append(Elimination(rnd, game.players[p], strat, by, margin))
         drop: dict[int, set[int]] = {}
         for p, si, _, _ in removals:
@@ -140,11 +156,15 @@ def iterated_elimination(game, *, mixed: bool = True, tol: float = DOMINANCE_TOL
     exact = None
     if game.exact is not None:
         exact = game.exact[(slice(None),) + np.ix_(*remaining)]
-    reduced = NormalFormGame(game.players,
-                             tuple(tuple(game.strategies[p][j] for j in remaining[p])
-                                   for p in range(n)),
-                             sub, title=game.title, description=game.description, exact=exact,
-                             origin={"kind": "reduced", "from": game.title})
+    reduced = NormalFormGame(
+        game.players,
+        tuple(tuple(game.strategies[p][j] for j in remaining[p]) for p in range(n)),
+        sub,
+        title=game.title,
+        description=game.description,
+        exact=exact,
+        origin={"kind": "reduced", "from": game.title},
+    )
     return DominanceResult(game, reduced, tuple(tuple(r) for r in remaining), tuple(steps))
 
 

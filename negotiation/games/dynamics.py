@@ -64,14 +64,20 @@ class Trajectory:
         g = self.game
 
         def prof(pr):
-            return {p: {s: float(f"{x:.12g}") for s, x in zip(g.strategies[i], pr[i]) if x > 0}
-                    for i, p in enumerate(g.players)}
+            return {
+                p: {s: float(f"{x:.12g}") for s, x in zip(g.strategies[i], pr[i]) if x > 0}
+                for i, p in enumerate(g.players)
+            }
 
         out: dict[str, Any] = {
-            "method": self.method, "converged": self.converged, "message": self.message,
+            "method": self.method,
+            "converged": self.converged,
+            "message": self.message,
             "final": {"profile": prof(self.final), "regret": float(f"{self.points[-1][2]:.3g}")},
-            "trajectory": [{"step": t, "profile": prof(pr), "regret": float(f"{r:.3g}")}
-                           for t, pr, r in self.points],
+            "trajectory": [
+                {"step": t, "profile": prof(pr), "regret": float(f"{r:.3g}")}
+                for t, pr, r in self.points
+            ],
             "parameters": dict(self.parameters),
         }
         if self.movers:
@@ -88,8 +94,14 @@ def _record_steps(iterations: int, points: int) -> set[int]:
     return set(steps.tolist()) | {1, iterations}
 
 
-def fictitious_play(game, *, iterations: int = FP_ITERATIONS, tol: float = FP_TOL,
-                    start: tuple[int, ...] | None = None, record: int = 60) -> Trajectory:
+def fictitious_play(
+    game,
+    *,
+    iterations: int = FP_ITERATIONS,
+    tol: float = FP_TOL,
+    start: tuple[int, ...] | None = None,
+    record: int = 60,
+) -> Trajectory:
     """Simultaneous discrete-time fictitious play from the pure profile ``start``
     (default: every player's first strategy)."""
     n = game.n_players
@@ -113,17 +125,28 @@ def fictitious_play(game, *, iterations: int = FP_ITERATIONS, tol: float = FP_TO
         for p in range(n):
             counts[p][int(np.argmax(dev[p]))] += 1.0
     if converged:
-        msg = (f"converged after {points[-1][0]:,} rounds: the empirical frequencies are an "
-               f"approximate equilibrium (relative regret {r:.2g} <= {tol:g})")
+        msg = (
+            f"converged after {points[-1][0]:,} rounds: the empirical frequencies are an "
+            f"approximate equilibrium (relative regret {r:.2g} <= {tol:g})"
+        )
     else:
-        msg = (f"did not converge within {iterations:,} rounds (relative regret of the "
-               f"empirical frequencies {r:.2g} > {tol:g})")
-    return Trajectory(game, "fictitious_play", tuple(points), converged, msg,
-                      {"iterations": iterations, "tol": tol, "start": list(start)})
+        msg = (
+            f"did not converge within {iterations:,} rounds (relative regret of the "
+            f"empirical frequencies {r:.2g} > {tol:g})"
+        )
+    return Trajectory(
+        game,
+        "fictitious_play",
+        tuple(points),
+        converged,
+        msg,
+        {"iterations": iterations, "tol": tol, "start": list(start)},
+    )
 
 
-def best_response_dynamics(game, *, start: tuple[int, ...] | None = None,
-                           max_steps: int = BR_STEPS) -> Trajectory:
+def best_response_dynamics(
+    game, *, start: tuple[int, ...] | None = None, max_steps: int = BR_STEPS
+) -> Trajectory:
     """Sequential best-response dynamics from the pure profile ``start``."""
     n = game.n_players
     cur = list(start) if start is not None else [0] * n
@@ -145,11 +168,13 @@ def best_response_dynamics(game, *, start: tuple[int, ...] | None = None,
         if state in seen:
             first = seen[state]
             cycle = tuple(range(first, len(points)))
-            message = (f"cycles: the profiles after move {first} repeat for ever; play does "
-                       "not settle on a pure equilibrium")
+            message = (
+                f"cycles: the profiles after move {first} repeat for ever; play does "
+                "not settle on a pure equilibrium"
+            )
             break
         seen[state] = len(points) - 1
-        u = game.payoffs[p][tuple(cur[:p]) + (slice(None),) + tuple(cur[p + 1:])]
+        u = game.payoffs[p][tuple(cur[:p]) + (slice(None),) + tuple(cur[p + 1 :])]
         best = float(u.max())
         if u[cur[p]] >= best - 1e-12 * game.payoff_scale()[p]:
             idle += 1
@@ -166,10 +191,23 @@ def best_response_dynamics(game, *, start: tuple[int, ...] | None = None,
         p = (p + 1) % n
     else:
         message = f"did not converge within {max_steps:,} moves"
-    return Trajectory(game, "best_response", tuple(points), converged, message,
-                      {"start": list(start) if start is not None else [0] * n,
-                       "max_steps": max_steps}, tuple(movers), cycle)
+    return Trajectory(
+        game,
+        "best_response",
+        tuple(points),
+        converged,
+        message,
+        {"start": list(start) if start is not None else [0] * n, "max_steps": max_steps},
+        tuple(movers),
+        cycle,
+    )
 
 
-__all__ = ["BR_STEPS", "FP_ITERATIONS", "FP_TOL", "Trajectory", "best_response_dynamics",
-           "fictitious_play"]
+__all__ = [
+    "BR_STEPS",
+    "FP_ITERATIONS",
+    "FP_TOL",
+    "Trajectory",
+    "best_response_dynamics",
+    "fictitious_play",
+]

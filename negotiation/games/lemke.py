@@ -55,11 +55,10 @@ class _Tableau:
     def __init__(self, M: list[list[int]], var_labels: list[int], slack_labels: list[int]):
         rows, cols = len(M), len(M[0])
         self.ncols = cols + rows
-        self.T = [list(M[i]) + [1 if j == i else 0 for j in range(rows)] + [1]
-                  for i in range(rows)]
-        self.labels = var_labels + slack_labels        # label of each column
-        self.basis = [cols + i for i in range(rows)]   # column basic in each row
-        self.slack0 = cols                             # first column of the initial basis
+        self.T = [list(M[i]) + [1 if j == i else 0 for j in range(rows)] + [1] for i in range(rows)]
+        self.labels = var_labels + slack_labels  # label of each column
+        self.basis = [cols + i for i in range(rows)]  # column basic in each row
+        self.slack0 = cols  # first column of the initial basis
         self.det = 1
 
     def column_of(self, label: int) -> int:
@@ -111,8 +110,9 @@ class _Tableau:
         return out
 
 
-def lemke_howson(game, dropped: int = 0, *, max_pivots: int = MAX_PIVOTS
-                 ) -> tuple[tuple[list[Fraction], list[Fraction]] | None, int]:
+def lemke_howson(
+    game, dropped: int = 0, *, max_pivots: int = MAX_PIVOTS
+) -> tuple[tuple[list[Fraction], list[Fraction]] | None, int]:
     """One equilibrium (exact), following the path that drops label ``dropped``.
 
     Labels ``0..m-1`` are the row player's strategies, ``m..m+n-1`` the column
@@ -124,8 +124,8 @@ def lemke_howson(game, dropped: int = 0, *, max_pivots: int = MAX_PIVOTS
     if not 0 <= dropped < m + n:
         raise ValueError(f"dropped label must be in 0..{m + n - 1}")
     Bt = [[B[i][j] for i in range(m)] for j in range(n)]
-    tab_p = _Tableau(Bt, list(range(m)), [m + j for j in range(n)])     # x | s
-    tab_q = _Tableau(A, [m + j for j in range(n)], list(range(m)))     # y | r
+    tab_p = _Tableau(Bt, list(range(m)), [m + j for j in range(n)])  # x | s
+    tab_q = _Tableau(A, [m + j for j in range(n)], list(range(m)))  # y | r
     tab = tab_p if dropped < m else tab_q
     entering = dropped
     pivots = 0
@@ -164,11 +164,20 @@ def lemke_howson_solve(game, *, labels=None, max_pivots: int = MAX_PIVOTS) -> Eq
             found.append(e)
     msg = ""
     if failed:
-        msg = (f"did not converge: the path from label(s) {', '.join(map(str, failed))} "
-               f"did not end within {max_pivots:,} pivots")
-    return EquilibriumSet(game, tidy(found), "lcp",
-                          {"labels": labels, "max_pivots": max_pivots, "longest_path": most},
-                          False, False, not failed, msg)
+        msg = (
+            f"did not converge: the path from label(s) {', '.join(map(str, failed))} "
+            f"did not end within {max_pivots:,} pivots"
+        )
+    return EquilibriumSet(
+        game,
+        tidy(found),
+        "lcp",
+        {"labels": labels, "max_pivots": max_pivots, "longest_path": most},
+        False,
+        False,
+        not failed,
+        msg,
+    )
 
 
 __all__ = ["MAX_PIVOTS", "lemke_howson", "lemke_howson_solve"]

@@ -41,7 +41,7 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:/\d+)?$"
 class _Tokens:
     def __init__(self, text: str, file: str | None):
         self.file = file
-        self.items: list[tuple[str, str, int]] = []      # (kind, text, line)
+        self.items: list[tuple[str, str, int]] = []  # (kind, text, line)
         i, line, n = 0, 1, len(text)
         while i < n:
             ch = text[i]
@@ -67,8 +67,9 @@ class _Tokens:
                     buf.append(text[j])
                     j += 1
                 if j >= n:
-                    raise ScenarioError("text opened with '\"' is never closed", "", file,
-                                        start_line)
+                    raise ScenarioError(
+                        "text opened with '\"' is never closed", "", file, start_line
+                    )
                 self.items.append(("str", "".join(buf), start_line))
                 i = j + 1
             else:
@@ -148,7 +149,7 @@ def parse_nfg(text: str, file: str | None = None) -> NormalFormGame:
     nxt = tk.peek()
     if nxt is None:
         raise tk.error("the file ends inside the strategies")
-    if nxt[0] == "{":                                   # outcome version
+    if nxt[0] == "{":  # outcome version
         tk.pos -= 1
         tk.take("{")
         strategies = []
@@ -159,7 +160,7 @@ def parse_nfg(text: str, file: str | None = None) -> NormalFormGame:
             strategies.append(names)
         tk.take("}", "'}' closing the strategies")
         if tk.next_is("str"):
-            tk.take("str")                                # comment
+            tk.take("str")  # comment
         shape = tuple(len(s) for s in strategies)
         tk.take("{", "'{' opening the outcomes")
         outcomes: list[list[Fraction]] = []
@@ -167,8 +168,7 @@ def parse_nfg(text: str, file: str | None = None) -> NormalFormGame:
             tk.take("{")
             if tk.next_is("str"):
                 tk.take("str")
-            pays = [tk.number(f"payoff {j + 1} of outcome {len(outcomes) + 1}")
-                    for j in range(n)]
+            pays = [tk.number(f"payoff {j + 1} of outcome {len(outcomes) + 1}") for j in range(n)]
             tk.take("}", f"'}}' closing outcome {len(outcomes) + 1} ({n} payoffs expected)")
             outcomes.append(pays)
         tk.take("}", "'}' closing the outcomes")
@@ -181,11 +181,13 @@ def parse_nfg(text: str, file: str | None = None) -> NormalFormGame:
             num = tk.number("an outcome number")
             if num.denominator != 1 or not 0 <= num <= len(outcomes):
                 tk.pos -= 1
-                raise tk.error(f"outcome number {num} does not exist (1..{len(outcomes)}, "
-                               "or 0 for the null outcome)")
+                raise tk.error(
+                    f"outcome number {num} does not exist (1..{len(outcomes)}, "
+                    "or 0 for the null outcome)"
+                )
             o = int(num)
             flat.append([Fraction(0)] * n if o == 0 else outcomes[o - 1])
-    else:                                               # payoff version
+    else:  # payoff version
         counts = []
         while tk.next_is("word"):
             c = tk.number("a number of strategies")
@@ -205,9 +207,11 @@ def parse_nfg(text: str, file: str | None = None) -> NormalFormGame:
         while tk.peek() is not None and len(values) < total * n:
             values.append(tk.number(f"a payoff (profile {len(values) // n + 1})"))
         if len(values) < total * n:
-            raise tk.error(f"{total * n} payoffs expected ({total} profiles x {n} "
-                           f"players), found {len(values)}")
-        flat = [values[k * n:(k + 1) * n] for k in range(total)]
+            raise tk.error(
+                f"{total * n} payoffs expected ({total} profiles x {n} "
+                f"players), found {len(values)}"
+            )
+        flat = [values[k * n : (k + 1) * n] for k in range(total)]
     extra = tk.peek()
     if extra is not None:
         raise tk.error(f"unexpected {extra[1]!r} after the last payoff")
@@ -219,8 +223,14 @@ def parse_nfg(text: str, file: str | None = None) -> NormalFormGame:
             exact[(p,) + idx] = flat[k][p]
     pay = np.vectorize(float, otypes=[float])(exact)
     try:
-        return NormalFormGame(tuple(players), tuple(tuple(s) for s in strategies), pay,
-                              title=title, exact=exact, origin={"kind": "nfg", "file": file})
+        return NormalFormGame(
+            tuple(players),
+            tuple(tuple(s) for s in strategies),
+            pay,
+            title=title,
+            exact=exact,
+            origin={"kind": "nfg", "file": file},
+        )
     except ValueError as exc:
         raise ScenarioError(str(exc), "", file, 1) from None
 
@@ -228,6 +238,7 @@ def parse_nfg(text: str, file: str | None = None) -> NormalFormGame:
 def read_nfg(path: str | os.PathLike) -> NormalFormGame:
     """Read an ``.nfg`` file (a :class:`~negotiation.errors.ScenarioError` names its problems)."""
     from ..scenario.source import read_text
+
     name = os.fspath(path)
     return parse_nfg(read_text(name), name)
 
@@ -238,13 +249,13 @@ def _number(x: Fraction) -> str:
         return str(x.numerator)
     d = x.denominator
     for k in range(1, 31):
-        if (10 ** k) % d == 0:
+        if (10**k) % d == 0:
             return _decimal(x, k)
     return f"{x.numerator}/{x.denominator}"
 
 
 def _decimal(x: Fraction, k: int) -> str:
-    scaled = x * 10 ** k
+    scaled = x * 10**k
     sign = "-" if scaled < 0 else ""
     digits = str(abs(scaled.numerator)).rjust(k + 1, "0")
     return f"{sign}{digits[:-k]}.{digits[-k:]}".rstrip("0").rstrip(".")
@@ -258,8 +269,11 @@ def to_nfg(game: NormalFormGame) -> str:
     """The game as an ``.nfg`` file (outcome version), exact payoffs."""
     q = game.rational()
     n = game.n_players
-    lines = [f"NFG 1 R {_quote(game.title)} {{ {' '.join(_quote(p) for p in game.players)} }}",
-             "", "{"]
+    lines = [
+        f"NFG 1 R {_quote(game.title)} {{ {' '.join(_quote(p) for p in game.players)} }}",
+        "",
+        "{",
+    ]
     for ss in game.strategies:
         lines.append("{ " + " ".join(_quote(s) for s in ss) + " }")
     lines.append("}")

@@ -54,7 +54,7 @@ from .results import EquilibriumSet, make_equilibrium, tidy
 
 #: Largest total number of homotopy paths (over all supports) attempted.
 MAX_PATHS = 20_000
-STEP_LIMIT = 2_000          # predictor-corrector steps per path
+STEP_LIMIT = 2_000  # predictor-corrector steps per path
 _LETTERS = "abcdefghijklmnopqrstuvwxy"
 
 
@@ -77,7 +77,7 @@ class _System:
     """The indifference equations of one support-size profile, for a batch of supports."""
 
     def __init__(self, U: np.ndarray, sizes: tuple[int, ...]):
-        self.U = U                                   # (B, n, s_1, ..., s_n) payoffs
+        self.U = U  # (B, n, s_1, ..., s_n) payoffs
         self.sizes = sizes
         self.n = len(sizes)
         self.mixing = [p for p, s in enumerate(sizes) if s >= 2]
@@ -95,12 +95,12 @@ class _System:
             if s == 1:
                 out.append(np.ones((B, 1), dtype=x.dtype))
             else:
-                v = x[:, self.offsets[p]:self.offsets[p] + s - 1]
+                v = x[:, self.offsets[p] : self.offsets[p] + s - 1]
                 out.append(np.concatenate([v, 1 - v.sum(axis=1, keepdims=True)], axis=1))
         return out
 
     def _contract(self, idx, p: int, sig, skip: tuple[int, ...]) -> np.ndarray:
-        letters = _LETTERS[:self.n]
+        letters = _LETTERS[: self.n]
         ops = [self.U[idx, p]]
         subs = ["Z" + letters]
         for q in range(self.n):
@@ -130,10 +130,10 @@ class _System:
                 D = self._contract(idx, p, sig, tuple(sorted((p, q))))
                 if q < p:
                     D = np.swapaxes(D, 1, 2)
-                D = D[:, :-1, :] - D[:, -1:, :]              # rows: equations of p
-                D = D[:, :, :-1] - D[:, :, -1:]              # columns: variables of q
+                D = D[:, :-1, :] - D[:, -1:, :]  # rows: equations of p
+                D = D[:, :, :-1] - D[:, :, -1:]  # columns: variables of q
                 c0 = self.offsets[q]
-                out[:, r0:r0 + self.sizes[p] - 1, c0:c0 + self.sizes[q] - 1] = D
+                out[:, r0 : r0 + self.sizes[p] - 1, c0 : c0 + self.sizes[q] - 1] = D
         return out
 
 
@@ -180,15 +180,17 @@ class _Start:
         mix = self.sys.mixing
         self._starts = np.array([self.sys.offsets[q] for q in mix])
         # present[i, j]: mixing player j is a factor of equation i
-        self._present = np.array([[q != self.owner[i] for q in mix]
-                                  for i in range(self.sys.N)], dtype=bool)
-        self._col = np.concatenate([np.full(self.sys.sizes[q] - 1, j)
-                                    for j, q in enumerate(mix)])     # variable -> factor
+        self._present = np.array(
+            [[q != self.owner[i] for q in mix] for i in range(self.sys.N)], dtype=bool
+        )
+        self._col = np.concatenate(
+            [np.full(self.sys.sizes[q] - 1, j) for j, q in enumerate(mix)]
+        )  # variable -> factor
 
     def _factors(self, x):
         """Values ``(B, N, n_mix)`` of every linear factor (1 where absent)."""
         self._prepare()
-        prod_ = x[:, None, :] * self.a[None, :, :]                     # (B, N, N)
+        prod_ = x[:, None, :] * self.a[None, :, :]  # (B, N, N)
         lin = np.add.reduceat(prod_, self._starts, axis=2) + self.b[None, :, None]
         return np.where(self._present[None], lin, 1.0)
 
@@ -215,8 +217,9 @@ class _Start:
                 for q in sys_.mixing:
                     eqs = [j for j in range(sys_.N) if choice[j] == q]
                     blk = self._block(q)
-                    x[blk] = np.linalg.solve(self.a[np.ix_(eqs, range(blk.start, blk.stop))],
-                                             -self.b[eqs])
+                    x[blk] = np.linalg.solve(
+                        self.a[np.ix_(eqs, range(blk.start, blk.stop))], -self.b[eqs]
+                    )
                 out.append(x)
                 return
             for q in self.factors[i]:
@@ -255,8 +258,9 @@ def mh_bezout(sizes: tuple[int, ...]) -> int:
     return count(0, tuple(sorted(need.items())))
 
 
-def _track(system: _System, n_sup: int, start: _Start, gamma: complex, step_limit: int,
-           hmax: float = 0.2):
+def _track(
+    system: _System, n_sup: int, start: _Start, gamma: complex, step_limit: int, hmax: float = 0.2
+):
     """Track every path of every support; returns ``(x, idx, status)`` at the end.
 
     status: 0 reached ``t = 0``; 1 went to infinity; 2 failed (step limit or step too
@@ -273,8 +277,7 @@ def _track(system: _System, n_sup: int, start: _Start, gamma: complex, step_limi
     status = np.full(B, -1)
 
     def Hx(i, z, tt):
-        return ((1 - tt)[:, None, None] * system.J(i, z)
-                + (tt * gamma)[:, None, None] * start.dG(z))
+        return (1 - tt)[:, None, None] * system.J(i, z) + (tt * gamma)[:, None, None] * start.dG(z)
 
     def H(i, z, tt):
         return (1 - tt)[:, None] * system.F(i, z) + (tt * gamma)[:, None] * start.G(z)
@@ -301,8 +304,11 @@ def _track(system: _System, n_sup: int, start: _Start, gamma: complex, step_limi
             xp = xp - corr
             sizes.append(np.linalg.norm(corr, axis=1))
         scale = 1 + np.linalg.norm(xp, axis=1)
-        ok = (np.isfinite(sizes[2]) & (sizes[2] <= 1e-8 * scale)
-              & (sizes[1] <= 0.25 * sizes[0] + 1e-14 * scale))
+        ok = (
+            np.isfinite(sizes[2])
+            & (sizes[2] <= 1e-8 * scale)
+            & (sizes[1] <= 0.25 * sizes[0] + 1e-14 * scale)
+        )
         ok &= np.linalg.norm(xp - xi, axis=1) <= 0.5 * (1 + np.linalg.norm(xi, axis=1))
         acc = act[ok]
         x[acc], t[acc] = xp[ok], tn[ok]
@@ -331,22 +337,35 @@ def _newton(system: _System, idx, x, iters: int = 8):
     return x
 
 
-def poly_solve(game, *, max_paths: int = MAX_PATHS, seed: int = 0,
-               step_limit: int = STEP_LIMIT) -> EquilibriumSet:
+def poly_solve(
+    game, *, max_paths: int = MAX_PATHS, seed: int = 0, step_limit: int = STEP_LIMIT
+) -> EquilibriumSet:
     """Every equilibrium of a small game with any number of players (see the module doc)."""
     dom = iterated_elimination(game)
     red = dom.reduced
-    params = {"max_paths": max_paths, "seed": seed, "step_limit": step_limit,
-              "eliminated": len(dom.steps)}
+    params = {
+        "max_paths": max_paths,
+        "seed": seed,
+        "step_limit": step_limit,
+        "eliminated": len(dom.steps),
+    }
     n_paths = path_count(red.shape)
     if n_paths > max_paths:
-        return EquilibriumSet(game, (), "enumpoly", params, False, False, False,
-                              f"did not run: {n_paths:,} homotopy paths exceed the limit of "
-                              f"{max_paths:,}; use the pure method")
+        return EquilibriumSet(
+            game,
+            (),
+            "enumpoly",
+            params,
+            False,
+            False,
+            False,
+            f"did not run: {n_paths:,} homotopy paths exceed the limit of "
+            f"{max_paths:,}; use the pure method",
+        )
     rng = np.random.default_rng(seed)
     ang = rng.uniform(0, 2 * np.pi)
     gamma = complex(np.cos(ang), np.sin(ang))
-    pay = red.normalised() - 1.0                       # each player's payoffs in [0, 1]
+    pay = red.normalised() - 1.0  # each player's payoffs in [0, 1]
     n = red.n_players
 
     def embed(S, sig):
@@ -362,9 +381,11 @@ def poly_solve(game, *, max_paths: int = MAX_PATHS, seed: int = 0,
     degenerate = False
     failed = jumped = tracked = 0
     for sizes in product(*(range(1, k + 1) for k in red.shape)):
-        supports = [S for S in product(*(list(combinations(range(k), s))
-                                         for k, s in zip(red.shape, sizes)))
-                    if not _conditionally_dominated(pay, S)]
+        supports = [
+            S
+            for S in product(*(list(combinations(range(k), s)) for k, s in zip(red.shape, sizes)))
+            if not _conditionally_dominated(pay, S)
+        ]
         if not supports:
             continue
         if all(s == 1 for s in sizes):
@@ -373,8 +394,7 @@ def poly_solve(game, *, max_paths: int = MAX_PATHS, seed: int = 0,
                 if e is not None:
                     found.append(e)
             continue
-        system = _System(np.stack([pay[(slice(None),) + np.ix_(*S)] for S in supports]),
-                         sizes)
+        system = _System(np.stack([pay[(slice(None),) + np.ix_(*S)] for S in supports]), sizes)
         if len(system.mixing) < 2:
             # one mixing player, the others pure: its indifference is a constant. Zero
             # (a tie) means a segment of profiles; it holds equilibria only if the even
@@ -391,8 +411,9 @@ def poly_solve(game, *, max_paths: int = MAX_PATHS, seed: int = 0,
             if attempt:
                 ang = rng.uniform(0, 2 * np.pi)
                 gamma = complex(np.cos(ang), np.sin(ang))
-            x, idx, status = _track(system, len(supports), _Start(system, rng), gamma,
-                                    step_limit, hmax)
+            x, idx, status = _track(
+                system, len(supports), _Start(system, rng), gamma, step_limit, hmax
+            )
             fin = np.flatnonzero((status == 0) | (status == 3))
             xe = _newton(system, idx[fin], x[fin]) if fin.size else x[fin]
             jump = _jumped(system, idx[fin], xe)
@@ -401,12 +422,14 @@ def poly_solve(game, *, max_paths: int = MAX_PATHS, seed: int = 0,
         jumped += int(jump)
         tracked += x.shape[0]
         failed += int(np.sum(status == 2))
-        real = (np.all(np.abs(xe.imag) <= 1e-7, axis=1)
-                & np.all(np.isfinite(xe.real), axis=1)
-                & (np.linalg.norm(xe, axis=1) < 1e6))
+        real = (
+            np.all(np.abs(xe.imag) <= 1e-7, axis=1)
+            & np.all(np.isfinite(xe.real), axis=1)
+            & (np.linalg.norm(xe, axis=1) < 1e6)
+        )
         for t in np.flatnonzero(real):
-            it = idx[fin][t:t + 1]
-            xr = _newton(system, it, xe[t:t + 1].real)
+            it = idx[fin][t : t + 1]
+            xr = _newton(system, it, xe[t : t + 1].real)
             sig = [sv[0] for sv in system.sigmas(xr)]
             if any(np.any(sv < -1e-9) for sv in sig):
                 continue
@@ -414,22 +437,35 @@ def poly_solve(game, *, max_paths: int = MAX_PATHS, seed: int = 0,
             if e is not None:
                 found.append(e)
                 if not np.linalg.cond(system.J(it, xr)[0]) < 1e10:
-                    degenerate = True           # a singular solution: not isolated
+                    degenerate = True  # a singular solution: not isolated
     msgs = []
     if failed:
-        msgs.append(f"did not converge: {failed} of {tracked} homotopy paths hit the step "
-                    "limit; equilibria may be missing")
+        msgs.append(
+            f"did not converge: {failed} of {tracked} homotopy paths hit the step "
+            "limit; equilibria may be missing"
+        )
     if jumped:
-        msgs.append(f"{jumped} support size profile(s) kept two paths ending at the same "
-                    "regular solution (path jumping); equilibria may be missing")
+        msgs.append(
+            f"{jumped} support size profile(s) kept two paths ending at the same "
+            "regular solution (path jumping); equilibria may be missing"
+        )
     if degenerate:
-        msgs.append("degenerate game: a continuum of equilibria was met (a singular solution "
-                    "or an identically indifferent player); the points listed are verified "
-                    "but the set is not complete")
+        msgs.append(
+            "degenerate game: a continuum of equilibria was met (a singular solution "
+            "or an identically indifferent player); the points listed are verified "
+            "but the set is not complete"
+        )
     params["paths"] = tracked
-    return EquilibriumSet(game, tidy(found), "enumpoly", params, degenerate,
-                          not failed and not jumped and not degenerate, not failed,
-                          "; ".join(msgs))
+    return EquilibriumSet(
+        game,
+        tidy(found),
+        "enumpoly",
+        params,
+        degenerate,
+        not failed and not jumped and not degenerate,
+        not failed,
+        "; ".join(msgs),
+    )
 
 
 def _jumped(system: _System, idx: np.ndarray, xe: np.ndarray) -> bool:
@@ -448,7 +484,7 @@ def _jumped(system: _System, idx: np.ndarray, xe: np.ndarray) -> bool:
         np.fill_diagonal(dist, np.inf)
         i, j = np.nonzero(dist < 1e-7)
         for a in np.unique(i):
-            if np.linalg.cond(system.J(idx[rows[a:a + 1]], pts[a:a + 1])[0]) < 1e10:
+            if np.linalg.cond(system.J(idx[rows[a : a + 1]], pts[a : a + 1])[0]) < 1e10:
                 return True
     return False
 
@@ -477,13 +513,19 @@ def _tie_holds_equilibria(pay: np.ndarray, S, p: int) -> bool:
             rows.append(row)
     base = list(pure)
     base[p] = S[p][0]
-    own = pay[p][tuple(base[:p]) + (slice(None),) + tuple(base[p + 1:])]
+    own = pay[p][tuple(base[:p]) + (slice(None),) + tuple(base[p + 1 :])]
     if np.any(own > own[S[p][0]] + 1e-12):
         return False
     k = len(S[p])
-    res = linprog(np.zeros(k), A_ub=np.array(rows).reshape(-1, k) if rows else None,
-                  b_ub=np.zeros(len(rows)) if rows else None,
-                  A_eq=np.ones((1, k)), b_eq=[1.0], bounds=[(0, None)] * k, method="highs")
+    res = linprog(
+        np.zeros(k),
+        A_ub=np.array(rows).reshape(-1, k) if rows else None,
+        b_ub=np.zeros(len(rows)) if rows else None,
+        A_eq=np.ones((1, k)),
+        b_eq=[1.0],
+        bounds=[(0, None)] * k,
+        method="highs",
+    )
     return res.status == 0
 
 

@@ -51,10 +51,14 @@ def pure_solve(game, *, tol: float = PURE_TOL) -> EquilibriumSet:
         if e is not None:
             found.append(e)
     n = len(found)
-    msg = (f"every pure-strategy equilibrium ({n}); mixed equilibria are not searched"
-           if n else "no pure-strategy equilibrium; mixed equilibria are not searched")
-    return EquilibriumSet(game, tidy(found), "enumpure", {"tol": tol}, has_pure_ties(game, tol),
-                          False, True, msg)
+    msg = (
+        f"every pure-strategy equilibrium ({n}); mixed equilibria are not searched"
+        if n
+        else "no pure-strategy equilibrium; mixed equilibria are not searched"
+    )
+    return EquilibriumSet(
+        game, tidy(found), "enumpure", {"tol": tol}, has_pure_ties(game, tol), False, True, msg
+    )
 
 
 __all__ = ["PURE_TOL", "best_response_mask", "has_pure_ties", "pure_equilibria", "pure_solve"]

@@ -73,29 +73,40 @@ class Equilibrium:
         Strategies played with probability 0 are left out of ``profile``.
         """
         out: dict[str, Any] = {
-            "profile": {p: {s: _num(x) for s, x in zip(game.strategies[i], self.profile[i])
-                            if x > 0}
-                        for i, p in enumerate(game.players)},
+            "profile": {
+                p: {s: _num(x) for s, x in zip(game.strategies[i], self.profile[i]) if x > 0}
+                for i, p in enumerate(game.players)
+            },
             "payoffs": {p: _num(v) for p, v in zip(game.players, self.payoffs)},
             "regret": float(f"{self.regret:.3g}"),
         }
         if self.exact is not None:
             out["exact"] = {
-                "profile": {p: {s: fraction_text(x) for s, x in zip(game.strategies[i],
-                                                                    self.exact[i]) if x > 0}
-                            for i, p in enumerate(game.players)},
-                "payoffs": {p: fraction_text(v)
-                            for p, v in zip(game.players, self.exact_payoffs or ())},
+                "profile": {
+                    p: {
+                        s: fraction_text(x)
+                        for s, x in zip(game.strategies[i], self.exact[i])
+                        if x > 0
+                    }
+                    for i, p in enumerate(game.players)
+                },
+                "payoffs": {
+                    p: fraction_text(v) for p, v in zip(game.players, self.exact_payoffs or ())
+                },
             }
         if self.component is not None:
             out["component"] = self.component
         return out
 
 
-def make_equilibrium(game: NormalFormGame, profile: Sequence[Sequence[Any]], *,
-                     exact: Sequence[Sequence[Fraction]] | None = None,
-                     component: int | None = None, tol: float = REGRET_TOL
-                     ) -> Equilibrium | None:
+def make_equilibrium(
+    game: NormalFormGame,
+    profile: Sequence[Sequence[Any]],
+    *,
+    exact: Sequence[Sequence[Fraction]] | None = None,
+    component: int | None = None,
+    tol: float = REGRET_TOL,
+) -> Equilibrium | None:
     """An :class:`Equilibrium` if ``profile`` passes the best-response check, else ``None``.
 
     Probabilities are cleaned (tiny negatives and values below ``1e-15`` set to 0,
@@ -115,8 +126,14 @@ def make_equilibrium(game: NormalFormGame, profile: Sequence[Sequence[Any]], *,
             return None
         prof = [np.array([float(v) for v in s]) for s in ex]
         r = 0.0
-        return Equilibrium(tuple(prof), expected_payoffs(game, prof), r, ex,
-                           tuple(exact_payoffs(game, ex)), component)
+        return Equilibrium(
+            tuple(prof),
+            expected_payoffs(game, prof),
+            r,
+            ex,
+            tuple(exact_payoffs(game, ex)),
+            component,
+        )
     r = regret(game, prof)
     if r > tol:
         return None
@@ -233,6 +250,7 @@ def enummixed_solve(game: NormalFormGame, *, exact: bool = False, **kw) -> Equil
     """Two players: every equilibrium (every extreme equilibrium when degenerate), by
     vertex enumeration of the best-response polytopes. Complete."""
     from .vertex import vertex_solve
+
     return vertex_solve(game, exact=exact, **kw)
 
 
@@ -240,24 +258,28 @@ def enumsupport_solve(game: NormalFormGame, **kw) -> EquilibriumSet:
     """Two players: support enumeration (equal support sizes; complete on non-degenerate
     games)."""
     from .support import support_solve
+
     return support_solve(game, **kw)
 
 
 def lcp_solve(game: NormalFormGame, **kw) -> EquilibriumSet:
     """Two players: Lemke-Howson from every dropped label (exact integer pivoting)."""
     from .lemke import lemke_howson_solve
+
     return lemke_howson_solve(game, **kw)
 
 
 def enumpure_solve(game: NormalFormGame, **kw) -> EquilibriumSet:
     """Any number of players: every pure-strategy equilibrium (vectorised)."""
     from .pure import pure_solve
+
     return pure_solve(game, **kw)
 
 
 def enumpoly_solve(game: NormalFormGame, **kw) -> EquilibriumSet:
     """Small n-player games: support enumeration with a polynomial solve (homotopy)."""
     from .npl import poly_solve
+
     return poly_solve(game, **kw)
 
 
@@ -265,8 +287,9 @@ def enumpoly_solve(game: NormalFormGame, **kw) -> EquilibriumSet:
 METHODS = ("auto", "vertex", "support", "lemke-howson", "pure", "poly")
 
 
-def solve(game: NormalFormGame, method: str = "auto", *, exact: bool = False,
-          **kw) -> EquilibriumSet:
+def solve(
+    game: NormalFormGame, method: str = "auto", *, exact: bool = False, **kw
+) -> EquilibriumSet:
     """Equilibria of ``game`` by ``method``.
 
     ``auto``: two players, :func:`enummixed_solve` (complete); more players,
@@ -282,10 +305,12 @@ def solve(game: NormalFormGame, method: str = "auto", *, exact: bool = False,
         if two:
             return enummixed_solve(game, exact=exact, **kw)
         from .npl import poly_feasible
+
         return enumpoly_solve(game, **kw) if poly_feasible(game) else _pure_only(game)
     if method in ("vertex", "support", "lemke-howson") and not two:
-        raise ValueError(f"method {method!r} needs a two-player game; this one has "
-                         f"{game.n_players} players")
+        raise ValueError(
+            f"method {method!r} needs a two-player game; this one has {game.n_players} players"
+        )
     if method == "vertex":
         return enummixed_solve(game, exact=exact, **kw)
     if method == "support":
@@ -300,12 +325,17 @@ def solve(game: NormalFormGame, method: str = "auto", *, exact: bool = False,
 def _pure_only(game: NormalFormGame) -> EquilibriumSet:
     res = enumpure_solve(game)
     from dataclasses import replace
-    return replace(res, message="too large for the mixed n-player solver: pure equilibria "
-                                "only; mixed equilibria may exist")
+
+    return replace(
+        res,
+        message="too large for the mixed n-player solver: pure equilibria "
+        "only; mixed equilibria may exist",
+    )
 
 
-def equilibria_json(games: dict[str, Any], *, method: str = "auto",
-                    exact: bool = False) -> dict[str, Any]:
+def equilibria_json(
+    games: dict[str, Any], *, method: str = "auto", exact: bool = False
+) -> dict[str, Any]:
     """``{"games": {name: result.to_dict()}}`` for ``{name: game or EquilibriumSet}``.
 
     What ``negotiation equilibria --format json`` prints; ``negotiation run`` can put
@@ -318,6 +348,18 @@ def equilibria_json(games: dict[str, Any], *, method: str = "auto",
     return {"games": out}
 
 
-__all__ = ["DEDUP_TOL", "Equilibrium", "EquilibriumSet", "METHODS", "enummixed_solve",
-           "enumpoly_solve", "enumpure_solve", "enumsupport_solve", "equilibria_json",
-           "lcp_solve", "make_equilibrium", "solve", "tidy"]
+__all__ = [
+    "DEDUP_TOL",
+    "Equilibrium",
+    "EquilibriumSet",
+    "METHODS",
+    "enummixed_solve",
+    "enumpoly_solve",
+    "enumpure_solve",
+    "enumsupport_solve",
+    "equilibria_json",
+    "lcp_solve",
+    "make_equilibrium",
+    "solve",
+    "tidy",
+]

@@ -27,10 +27,16 @@ Path = tuple
 
 GIVEN_KEYS = ("title", "description", "players", "strategies", "payoffs", "evidence")
 DERIVE_KEYS = {
-    "proposal-game": ("title", "description", "derive", "players", "proposals", "disagreement",
-                      "evidence"),
-    "nash-demand": ("title", "description", "derive", "players", "levels", "precision",
-                    "evidence"),
+    "proposal-game": (
+        "title",
+        "description",
+        "derive",
+        "players",
+        "proposals",
+        "disagreement",
+        "evidence",
+    ),
+    "nash-demand": ("title", "description", "derive", "players", "levels", "precision", "evidence"),
 }
 EVIDENCE_KEYS = ("source", "note", "confidence", "assumption", "range")
 MAX_PROFILES = 1_000_000
@@ -77,6 +83,7 @@ class _Ctx:
 
 def _suggest(word: str, choices) -> str:
     import difflib
+
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean {quote(close[0])}?)" if close else ""
 
@@ -91,8 +98,10 @@ def _text(ctx: _Ctx, value: Any, path: Path, what: str) -> str:
 
 def _names(ctx: _Ctx, value: Any, path: Path, what: str) -> list[str]:
     if not isinstance(value, list) or not value:
-        raise ctx.error(path, f"{what} must be a list of names with at least one entry, got "
-                              f"{ctx.show(path, value)}")
+        raise ctx.error(
+            path,
+            f"{what} must be a list of names with at least one entry, got {ctx.show(path, value)}",
+        )
     out: list[str] = []
     for j, v in enumerate(value):
         name = _text(ctx, v, path + (j,), f"each of {what}")
@@ -105,8 +114,11 @@ def _names(ctx: _Ctx, value: Any, path: Path, what: str) -> list[str]:
 def _keys(ctx: _Ctx, entry: dict, allowed, path: Path, what: str) -> None:
     for key in entry:
         if key not in allowed:
-            raise ctx.error(path + (key,), f"unknown key {quote(key)} in {what}"
-                            f"{_suggest(key, allowed)}; allowed: {', '.join(allowed)}")
+            raise ctx.error(
+                path + (key,),
+                f"unknown key {quote(key)} in {what}"
+                f"{_suggest(key, allowed)}; allowed: {', '.join(allowed)}",
+            )
 
 
 def _number(ctx: _Ctx, value: Any, path: Path) -> tuple[float, Fraction]:
@@ -114,8 +126,10 @@ def _number(ctx: _Ctx, value: Any, path: Path) -> tuple[float, Fraction]:
         raise ctx.error(path, f"a payoff must be a number, got {ctx.show(path, value)}")
     x = float(value)
     if not math.isfinite(x):
-        raise ctx.error(path, "a payoff must be a finite number (not NaN or infinity), got "
-                              f"{ctx.show(path, value)}")
+        raise ctx.error(
+            path,
+            f"a payoff must be a finite number (not NaN or infinity), got {ctx.show(path, value)}",
+        )
     text = ctx.texts.get(tuple(path))
     exact = None
     if text is not None:
@@ -138,8 +152,11 @@ def _evidence(ctx: _Ctx, ev: Any, path: Path, sources) -> Any:
         out = {}
         for key, sub in ev.items():
             if not isinstance(sub, (dict, list)):
-                raise ctx.error(path + (key,), "evidence must be an entry such as "
-                                "{source: a004, note: ...} or a list of entries")
+                raise ctx.error(
+                    path + (key,),
+                    "evidence must be an entry such as "
+                    "{source: a004, note: ...} or a list of entries",
+                )
             out[key] = _evidence(ctx, sub, path + (key,), sources)
         return out
     return _entry(ctx, ev, path, sources)
@@ -147,40 +164,67 @@ def _evidence(ctx: _Ctx, ev: Any, path: Path, sources) -> Any:
 
 def _entry(ctx: _Ctx, e: Any, path: Path, sources) -> dict:
     if not isinstance(e, dict):
-        raise ctx.error(path, "an evidence entry must be a mapping such as "
-                              f"{{source: a004, note: ...}}, got {ctx.show(path, e)}")
+        raise ctx.error(
+            path,
+            "an evidence entry must be a mapping such as "
+            f"{{source: a004, note: ...}}, got {ctx.show(path, e)}",
+        )
     _keys(ctx, e, EVIDENCE_KEYS, path, "an evidence entry")
     src = e.get("source")
     if src is not None:
         _text(ctx, src, path + ("source",), "source")
         if sources is not None and src not in sources:
-            raise ctx.error(path + ("source",), f"source {quote(src)} is not defined under "
-                            f"top-level 'sources'{_suggest(src, list(sources))}")
+            raise ctx.error(
+                path + ("source",),
+                f"source {quote(src)} is not defined under "
+                f"top-level 'sources'{_suggest(src, list(sources))}",
+            )
     if "note" in e and not isinstance(e["note"], str):
-        raise ctx.error(path + ("note",),
-                        f"note must be text, got {ctx.show(path + ('note',), e['note'])}")
+        raise ctx.error(
+            path + ("note",), f"note must be text, got {ctx.show(path + ('note',), e['note'])}"
+        )
     if "confidence" in e and e["confidence"] not in ("high", "medium", "low"):
-        raise ctx.error(path + ("confidence",), "confidence must be high, medium or low, got "
-                        f"{ctx.show(path + ('confidence',), e['confidence'])}")
+        raise ctx.error(
+            path + ("confidence",),
+            "confidence must be high, medium or low, got "
+            f"{ctx.show(path + ('confidence',), e['confidence'])}",
+        )
     if "assumption" in e and not isinstance(e["assumption"], bool):
-        raise ctx.error(path + ("assumption",), "assumption must be true or false, got "
-                        f"{ctx.show(path + ('assumption',), e['assumption'])}")
+        raise ctx.error(
+            path + ("assumption",),
+            "assumption must be true or false, got "
+            f"{ctx.show(path + ('assumption',), e['assumption'])}",
+        )
     if "range" in e:
         r = e["range"]
-        ok = (isinstance(r, list) and len(r) == 2
-              and all(not isinstance(v, bool) and isinstance(v, (int, float))
-                      and math.isfinite(v) for v in r))
+        ok = (
+            isinstance(r, list)
+            and len(r) == 2
+            and all(
+                not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v)
+                for v in r
+            )
+        )
         if not ok:
             raise ctx.error(path + ("range",), "range must be [lo, hi], two finite numbers")
         if r[0] > r[1]:
-            raise ctx.error(path + ("range",), "range must have lo <= hi, got "
-                            f"[{ctx.show(path + ('range', 0), r[0])}, "
-                            f"{ctx.show(path + ('range', 1), r[1])}]")
+            raise ctx.error(
+                path + ("range",),
+                "range must have lo <= hi, got "
+                f"[{ctx.show(path + ('range', 0), r[0])}, "
+                f"{ctx.show(path + ('range', 1), r[1])}]",
+            )
     return dict(e)
 
 
-def _payoff_array(ctx: _Ctx, value: Any, path: Path, shape: tuple[int, ...],
-                  players: list[str], strategies: list[list[str]]):
+def _payoff_array(
+    ctx: _Ctx,
+    value: Any,
+    path: Path,
+    shape: tuple[int, ...],
+    players: list[str],
+    strategies: list[list[str]],
+):
     """A nested list of the given shape: floats and exact values, or a located error."""
     floats = np.empty(shape)
     exact = np.empty(shape, dtype=object)
@@ -191,13 +235,19 @@ def _payoff_array(ctx: _Ctx, value: Any, path: Path, shape: tuple[int, ...],
             return
         who = players[depth]
         if not isinstance(node, list):
-            raise ctx.error(p, f"expected a list of {shape[depth]} entries, one per strategy of "
-                               f"{quote(who)} ({', '.join(strategies[depth])}), got "
-                               f"{ctx.show(p, node)}")
+            raise ctx.error(
+                p,
+                f"expected a list of {shape[depth]} entries, one per strategy of "
+                f"{quote(who)} ({', '.join(strategies[depth])}), got "
+                f"{ctx.show(p, node)}",
+            )
         if len(node) != shape[depth]:
             entries = "entry" if len(node) == 1 else "entries"
-            raise ctx.error(p, f"has {len(node)} {entries}, expected {shape[depth]}: one per "
-                               f"strategy of {quote(who)} ({', '.join(strategies[depth])})")
+            raise ctx.error(
+                p,
+                f"has {len(node)} {entries}, expected {shape[depth]}: one per "
+                f"strategy of {quote(who)} ({', '.join(strategies[depth])})",
+            )
         for j, sub in enumerate(node):
             walk(sub, depth + 1, idx + (j,), p + (j,))
 
@@ -205,11 +255,19 @@ def _payoff_array(ctx: _Ctx, value: Any, path: Path, shape: tuple[int, ...],
     return floats, exact
 
 
-def parse_games(block: Any, *, file: str | None = None, lines: dict | None = None,
-                texts: dict | None = None, parties: list[str] | None = None,
-                veto: list[str] | None = None, proposals: list[str] | None = None,
-                sources: dict | None = None, has_conflict: bool | None = None,
-                path: Path = ("games",)) -> dict[str, GameSpec]:
+def parse_games(
+    block: Any,
+    *,
+    file: str | None = None,
+    lines: dict | None = None,
+    texts: dict | None = None,
+    parties: list[str] | None = None,
+    veto: list[str] | None = None,
+    proposals: list[str] | None = None,
+    sources: dict | None = None,
+    has_conflict: bool | None = None,
+    path: Path = ("games",),
+) -> dict[str, GameSpec]:
     """Validate the ``games`` block; ``{name: GameSpec}`` in file order.
 
     Parameters
@@ -225,18 +283,23 @@ def parse_games(block: Any, *, file: str | None = None, lines: dict | None = Non
     ctx = _Ctx(file, lines, texts)
     path = tuple(path)
     if not isinstance(block, dict):
-        raise ctx.error(path, "games must be a mapping from game name to game, got "
-                              f"{ctx.show(path, block)}")
+        raise ctx.error(
+            path, f"games must be a mapping from game name to game, got {ctx.show(path, block)}"
+        )
     out: dict[str, GameSpec] = {}
     for name, entry in block.items():
         p = path + (name,)
         _text(ctx, name, p, "the name of a game")
         if not isinstance(entry, dict):
-            raise ctx.error(p, "a game must be a mapping with 'players', 'strategies' and "
-                               f"'payoffs' (or 'derive'), got {ctx.show(p, entry)}")
+            raise ctx.error(
+                p,
+                "a game must be a mapping with 'players', 'strategies' and "
+                f"'payoffs' (or 'derive'), got {ctx.show(p, entry)}",
+            )
         if "derive" in entry:
-            out[name] = _derived(ctx, name, entry, p, parties, veto, proposals, sources,
-                                 has_conflict)
+            out[name] = _derived(
+                ctx, name, entry, p, parties, veto, proposals, sources, has_conflict
+            )
         else:
             out[name] = _given(ctx, name, entry, p, parties, sources)
     return out
@@ -246,42 +309,64 @@ def _given(ctx, name, entry, p, parties, sources) -> GameSpec:
     _keys(ctx, entry, GIVEN_KEYS, p, "a game")
     for key in ("players", "strategies", "payoffs"):
         if key not in entry:
-            raise ctx.error(p, f"game {quote(name)} has no {quote(key)} (a game gives "
-                               "'players', 'strategies' and 'payoffs', or 'derive')")
+            raise ctx.error(
+                p,
+                f"game {quote(name)} has no {quote(key)} (a game gives "
+                "'players', 'strategies' and 'payoffs', or 'derive')",
+            )
     players = _names(ctx, entry["players"], p + ("players",), "players")
     if parties is not None:
         for j, who in enumerate(players):
             if who not in parties:
-                raise ctx.error(p + ("players", j), f"{quote(who)} is not a party of the "
-                                f"scenario{_suggest(who, parties)}; parties: {', '.join(parties)}")
+                raise ctx.error(
+                    p + ("players", j),
+                    f"{quote(who)} is not a party of the "
+                    f"scenario{_suggest(who, parties)}; parties: {', '.join(parties)}",
+                )
     strategies_in = entry["strategies"]
     sp = p + ("strategies",)
     if not isinstance(strategies_in, dict):
-        raise ctx.error(sp, "strategies must be a mapping from player to a list of strategy "
-                            f"names, got {ctx.show(sp, strategies_in)}")
+        raise ctx.error(
+            sp,
+            "strategies must be a mapping from player to a list of strategy "
+            f"names, got {ctx.show(sp, strategies_in)}",
+        )
     for who in strategies_in:
         if who not in players:
-            raise ctx.error(sp + (who,), f"{quote(who)} is not one of the game's players"
-                            f"{_suggest(who, players)}; players: {', '.join(players)}")
+            raise ctx.error(
+                sp + (who,),
+                f"{quote(who)} is not one of the game's players"
+                f"{_suggest(who, players)}; players: {', '.join(players)}",
+            )
     strategies = []
     for who in players:
         if who not in strategies_in:
             raise ctx.error(sp, f"no strategies for player {quote(who)}")
-        strategies.append(_names(ctx, strategies_in[who], sp + (who,),
-                                 f"the strategies of {quote(who)}"))
+        strategies.append(
+            _names(ctx, strategies_in[who], sp + (who,), f"the strategies of {quote(who)}")
+        )
     shape = tuple(len(s) for s in strategies)
     if int(np.prod(shape)) > MAX_PROFILES:
-        raise ctx.error(sp, f"the game has {int(np.prod(shape)):,} strategy profiles; at most "
-                            f"{MAX_PROFILES:,} are allowed")
+        raise ctx.error(
+            sp,
+            f"the game has {int(np.prod(shape)):,} strategy profiles; at most "
+            f"{MAX_PROFILES:,} are allowed",
+        )
     pp = p + ("payoffs",)
     pay_in = entry["payoffs"]
     if not isinstance(pay_in, dict):
-        raise ctx.error(pp, "payoffs must be a mapping from player to an array (one axis per "
-                            f"player, in the order of 'players'), got {ctx.show(pp, pay_in)}")
+        raise ctx.error(
+            pp,
+            "payoffs must be a mapping from player to an array (one axis per "
+            f"player, in the order of 'players'), got {ctx.show(pp, pay_in)}",
+        )
     for who in pay_in:
         if who not in players:
-            raise ctx.error(pp + (who,), f"{quote(who)} is not one of the game's players"
-                            f"{_suggest(who, players)}; players: {', '.join(players)}")
+            raise ctx.error(
+                pp + (who,),
+                f"{quote(who)} is not one of the game's players"
+                f"{_suggest(who, players)}; players: {', '.join(players)}",
+            )
     floats, exact = [], []
     for who in players:
         if who not in pay_in:
@@ -296,38 +381,58 @@ def _given(ctx, name, entry, p, parties, sources) -> GameSpec:
     if title is not None:
         _text(ctx, title, p + ("title",), "title")
     evidence = _evidence(ctx, entry.get("evidence"), p + ("evidence",), sources)
-    game = NormalFormGame(tuple(players), tuple(tuple(s) for s in strategies),
-                          np.stack(floats), title=title or name, description=desc,
-                          exact=np.stack(exact), evidence=evidence,
-                          origin={"kind": "file", "name": name, "file": ctx.file})
-    return GameSpec(name, game=game, title=title, description=desc, evidence=evidence,
-                    line=ctx.line(p))
+    game = NormalFormGame(
+        tuple(players),
+        tuple(tuple(s) for s in strategies),
+        np.stack(floats),
+        title=title or name,
+        description=desc,
+        exact=np.stack(exact),
+        evidence=evidence,
+        origin={"kind": "file", "name": name, "file": ctx.file},
+    )
+    return GameSpec(
+        name, game=game, title=title, description=desc, evidence=evidence, line=ctx.line(p)
+    )
 
 
 def _derived(ctx, name, entry, p, parties, veto, proposals, sources, has_conflict) -> GameSpec:
     kind = entry["derive"]
     dp = p + ("derive",)
     if not isinstance(kind, str) or kind.replace("_", "-") not in DERIVE_KINDS:
-        raise ctx.error(dp, f"derive must be one of {', '.join(DERIVE_KINDS)}, got "
-                            f"{ctx.show(dp, kind)}{_suggest(kind, DERIVE_KINDS)}")
+        raise ctx.error(
+            dp,
+            f"derive must be one of {', '.join(DERIVE_KINDS)}, got "
+            f"{ctx.show(dp, kind)}{_suggest(kind, DERIVE_KINDS)}",
+        )
     kind = kind.replace("_", "-")
     _keys(ctx, entry, DERIVE_KEYS[kind], p, f"a derived game ({kind})")
     if "payoffs" in entry or "strategies" in entry:
-        raise ctx.error(p, "a derived game takes its payoffs from the scenario: give "
-                           "'derive' or 'payoffs', not both")
+        raise ctx.error(
+            p,
+            "a derived game takes its payoffs from the scenario: give "
+            "'derive' or 'payoffs', not both",
+        )
     if parties is None:
-        raise ctx.error(dp, "a derived game needs the scenario's parties and proposals; this "
-                            "file has no 'parties'")
+        raise ctx.error(
+            dp,
+            "a derived game needs the scenario's parties and proposals; this file has no 'parties'",
+        )
     options: dict[str, Any] = {}
     if "players" in entry:
         players = _names(ctx, entry["players"], p + ("players",), "players")
         for j, who in enumerate(players):
             if who not in parties:
-                raise ctx.error(p + ("players", j), f"{quote(who)} is not a party of the "
-                                f"scenario{_suggest(who, parties)}; parties: {', '.join(parties)}")
+                raise ctx.error(
+                    p + ("players", j),
+                    f"{quote(who)} is not a party of the "
+                    f"scenario{_suggest(who, parties)}; parties: {', '.join(parties)}",
+                )
             if veto is not None and who not in veto:
-                raise ctx.error(p + ("players", j), f"{quote(who)} has no veto; the players of "
-                                "a derived game are veto parties")
+                raise ctx.error(
+                    p + ("players", j),
+                    f"{quote(who)} has no veto; the players of a derived game are veto parties",
+                )
         if kind == "nash-demand" and len(players) < 2:
             raise ctx.error(p + ("players",), "the demand game needs at least two players")
         options["players"] = players
@@ -336,30 +441,41 @@ def _derived(ctx, name, entry, p, parties, veto, proposals, sources, has_conflic
             names = _names(ctx, entry["proposals"], p + ("proposals",), "proposals")
             for j, prop in enumerate(names):
                 if proposals is not None and prop not in proposals:
-                    raise ctx.error(p + ("proposals", j), f"{quote(prop)} is not a proposal of "
-                                    f"the scenario{_suggest(prop, proposals or [])}")
+                    raise ctx.error(
+                        p + ("proposals", j),
+                        f"{quote(prop)} is not a proposal of "
+                        f"the scenario{_suggest(prop, proposals or [])}",
+                    )
             options["proposals"] = names
         elif proposals is not None and not proposals:
             raise ctx.error(dp, "the proposal game needs proposals, and the scenario has none")
         dis = entry.get("disagreement", "batna")
         if dis not in ("batna", "conflict"):
-            raise ctx.error(p + ("disagreement",), "disagreement must be 'batna' or 'conflict', "
-                            f"got {ctx.show(p + ('disagreement',), dis)}")
+            raise ctx.error(
+                p + ("disagreement",),
+                "disagreement must be 'batna' or 'conflict', "
+                f"got {ctx.show(p + ('disagreement',), dis)}",
+            )
         if dis == "conflict" and has_conflict is False:
-            raise ctx.error(p + ("disagreement",), "disagreement is 'conflict' but the file "
-                            "has no top-level 'conflict' block")
+            raise ctx.error(
+                p + ("disagreement",),
+                "disagreement is 'conflict' but the file has no top-level 'conflict' block",
+            )
         options["disagreement"] = dis
     else:
         lv = entry.get("levels", 5)
         lp = p + ("levels",)
         if isinstance(lv, bool) or not isinstance(lv, int) or not 2 <= lv <= MAX_LEVELS:
-            raise ctx.error(lp, f"levels must be an integer from 2 to {MAX_LEVELS}, got "
-                                f"{ctx.show(lp, lv)}")
+            raise ctx.error(
+                lp, f"levels must be an integer from 2 to {MAX_LEVELS}, got {ctx.show(lp, lv)}"
+            )
         options["levels"] = lv
         prec = entry.get("precision", "exact")
         if prec not in ("exact", "grid"):
-            raise ctx.error(p + ("precision",), "precision must be 'exact' or 'grid', got "
-                            f"{ctx.show(p + ('precision',), prec)}")
+            raise ctx.error(
+                p + ("precision",),
+                f"precision must be 'exact' or 'grid', got {ctx.show(p + ('precision',), prec)}",
+            )
         options["precision"] = prec
     desc = entry.get("description")
     if desc is not None:
@@ -368,12 +484,20 @@ def _derived(ctx, name, entry, p, parties, veto, proposals, sources, has_conflic
     if title is not None:
         _text(ctx, title, p + ("title",), "title")
     evidence = _evidence(ctx, entry.get("evidence"), p + ("evidence",), sources)
-    return GameSpec(name, derive=kind, options=options, title=title, description=desc,
-                    evidence=evidence, line=ctx.line(p))
+    return GameSpec(
+        name,
+        derive=kind,
+        options=options,
+        title=title,
+        description=desc,
+        evidence=evidence,
+        line=ctx.line(p),
+    )
 
 
-def build_games(specs: dict[str, GameSpec], scenario=None, *,
-                file: str | None = None) -> dict[str, NormalFormGame]:
+def build_games(
+    specs: dict[str, GameSpec], scenario=None, *, file: str | None = None
+) -> dict[str, NormalFormGame]:
     """The games of a parsed ``games`` block; derived games are built from ``scenario``."""
     from dataclasses import replace
 
@@ -383,22 +507,29 @@ def build_games(specs: dict[str, GameSpec], scenario=None, *,
             out[name] = spec.game
             continue
         if scenario is None:
-            raise ScenarioError("a derived game needs a scenario with parties and proposals",
-                                f"games.{name}.derive", file, spec.line)
+            raise ScenarioError(
+                "a derived game needs a scenario with parties and proposals",
+                f"games.{name}.derive",
+                file,
+                spec.line,
+            )
         from .derived import derive
+
         try:
             g = derive(scenario, str(spec.derive), **spec.options)
         except ValueError as exc:
             raise ScenarioError(str(exc), f"games.{name}", file, spec.line) from None
-        out[name] = replace(g, title=spec.title or name,
-                            description=spec.description or g.description,
-                            evidence=spec.evidence,
-                            origin={**g.origin, "name": name})
+        out[name] = replace(
+            g,
+            title=spec.title or name,
+            description=spec.description or g.description,
+            evidence=spec.evidence,
+            origin={**g.origin, "name": name},
+        )
     return out
 
 
-def evidence_gaps(specs: dict[str, GameSpec], *, file: str | None = None
-                  ) -> list[ScenarioError]:
+def evidence_gaps(specs: dict[str, GameSpec], *, file: str | None = None) -> list[ScenarioError]:
     """For ``validate --strict``: every given game's payoffs need evidence.
 
     Covered by a game-level entry or list, or by a mapping with ``payoffs`` or
@@ -412,18 +543,29 @@ def evidence_gaps(specs: dict[str, GameSpec], *, file: str | None = None
         ev = spec.evidence
         where = f"games.{name}"
         if ev is None or ev == [] or ev == {}:
-            gaps.append(ScenarioError("no evidence for the payoffs (add 'evidence' citing a "
-                                      "source, or an assumption with a note)", where, file,
-                                      spec.line))
+            gaps.append(
+                ScenarioError(
+                    "no evidence for the payoffs (add 'evidence' citing a "
+                    "source, or an assumption with a note)",
+                    where,
+                    file,
+                    spec.line,
+                )
+            )
             continue
         if isinstance(ev, dict) and not any(k in EVIDENCE_KEYS for k in ev):
             if "payoffs" in ev:
                 continue
             missing = [p for p in spec.game.players if f"payoffs.{p}" not in ev]
             if missing:
-                gaps.append(ScenarioError("no evidence for the payoffs of "
-                                          + ", ".join(quote(m) for m in missing), where, file,
-                                          spec.line))
+                gaps.append(
+                    ScenarioError(
+                        "no evidence for the payoffs of " + ", ".join(quote(m) for m in missing),
+                        where,
+                        file,
+                        spec.line,
+                    )
+                )
     return gaps
 
 

@@ -70,8 +70,8 @@ def support_solve(game, *, tol: float = SUPPORT_TOL) -> EquilibriumSet:
         pi = np.repeat(np.arange(len(I)), len(J))
         pj = np.tile(np.arange(len(J)), len(I))
         for s in range(0, len(pi), _CHUNK):
-            rows, cols = I[pi[s:s + _CHUNK]], J[pj[s:s + _CHUNK]]
-            Ay = A[rows[:, :, None], cols[:, None, :]]              # (N, k, k)
+            rows, cols = I[pi[s : s + _CHUNK]], J[pj[s : s + _CHUNK]]
+            Ay = A[rows[:, :, None], cols[:, None, :]]  # (N, k, k)
             Bx = np.swapaxes(B[rows[:, :, None], cols[:, None, :]], 1, 2)
             y, v, oky = _indifference(Ay)
             x, u, okx = _indifference(Bx)
@@ -100,10 +100,13 @@ def support_solve(game, *, tol: float = SUPPORT_TOL) -> EquilibriumSet:
             degenerate = True
     msg = ""
     if degenerate:
-        msg = ("degenerate game: support enumeration (equal support sizes) may miss "
-               "equilibria; use the vertex method for every extreme equilibrium")
-    return EquilibriumSet(game, eqs, "enumsupport", {"tol": tol}, degenerate,
-                          not degenerate, True, msg)
+        msg = (
+            "degenerate game: support enumeration (equal support sizes) may miss "
+            "equilibria; use the vertex method for every extreme equilibrium"
+        )
+    return EquilibriumSet(
+        game, eqs, "enumsupport", {"tol": tol}, degenerate, not degenerate, True, msg
+    )
 
 
 __all__ = ["SUPPORT_TOL", "support_solve"]

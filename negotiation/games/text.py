@@ -43,8 +43,9 @@ def payoff_table(game) -> list[str]:
     """The payoff table as lines (indented two spaces)."""
     n = game.n_players
     if game.size * n > MAX_TABLE_CELLS * 4:
-        return [f"  ({game.size:,} strategy profiles: too many to print; use --format json "
-                "or --export)"]
+        return [
+            f"  ({game.size:,} strategy profiles: too many to print; use --format json or --export)"
+        ]
     pay = game.exact if game.exact is not None else game.payoffs
 
     def cell(idx):
@@ -53,18 +54,23 @@ def payoff_table(game) -> list[str]:
     lines = [f"  Payoffs ({', '.join(game.players)}):"]
     if n == 1:
         rows = [[s, cell((j,))] for j, s in enumerate(game.strategies[0])]
-        lines += text_table([game.players[0], "payoff"], rows, indent="    ",
-                            right_numbers=False).split("\n")
+        lines += text_table(
+            [game.players[0], "payoff"], rows, indent="    ", right_numbers=False
+        ).split("\n")
         return lines
     rest = list(product(*[range(k) for k in game.shape[2:]]))
     for combo in rest:
         if n > 2:
-            when = "; ".join(f"{game.players[2 + q]} plays {game.strategies[2 + q][j]}"
-                             for q, j in enumerate(combo))
+            when = "; ".join(
+                f"{game.players[2 + q]} plays {game.strategies[2 + q][j]}"
+                for q, j in enumerate(combo)
+            )
             lines.append(f"  when {when}:")
         head = [f"{game.players[0]} \\ {game.players[1]}", *game.strategies[1]]
-        rows = [[s] + [cell((i, j) + tuple(combo)) for j in range(game.shape[1])]
-                for i, s in enumerate(game.strategies[0])]
+        rows = [
+            [s] + [cell((i, j) + tuple(combo)) for j in range(game.shape[1])]
+            for i, s in enumerate(game.strategies[0])
+        ]
         lines += text_table(head, rows, indent="    ", right_numbers=False).split("\n")
     return lines
 
@@ -83,15 +89,18 @@ def _mixed(game, p: int, probs, exact) -> str:
 
 def equilibria_lines(result) -> list[str]:
     game = result.game
-    flags = [METHOD_NAMES.get(result.method, result.method),
-             "complete" if result.complete else "not complete",
-             "degenerate" if result.degenerate else "not degenerate"]
+    flags = [
+        METHOD_NAMES.get(result.method, result.method),
+        "complete" if result.complete else "not complete",
+        "degenerate" if result.degenerate else "not degenerate",
+    ]
     lines = [f"  Equilibria: {len(result.equilibria)} ({'; '.join(flags)})"]
     if result.message:
         lines.append(f"  Note: {result.message}")
     for k, e in enumerate(result.equilibria, 1):
-        who = "; ".join(f"{p}: {_mixed(game, i, e.profile[i], e.exact)}"
-                        for i, p in enumerate(game.players))
+        who = "; ".join(
+            f"{p}: {_mixed(game, i, e.profile[i], e.exact)}" for i, p in enumerate(game.players)
+        )
         if e.exact is not None and e.exact_payoffs is not None:
             pays = ", ".join(f"{p} {num(v)}" for p, v in zip(game.players, e.exact_payoffs))
         else:
@@ -99,16 +108,18 @@ def equilibria_lines(result) -> list[str]:
         comp = f"; component {e.component + 1}" if e.component is not None else ""
         lines.append(f"  {k:>3}. {who}")
         lines.append(f"       payoffs {pays}; regret {e.regret:.1g}{comp}")
-        dev = (exact_deviation_payoffs(game, e.exact) if e.exact is not None
-               else deviation_payoffs(game, e.profile))
+        dev = (
+            exact_deviation_payoffs(game, e.exact)
+            if e.exact is not None
+            else deviation_payoffs(game, e.profile)
+        )
         checks = []
         for i, p in enumerate(game.players):
             vals = ", ".join(f"{s} {num(v)}" for s, v in zip(game.strategies[i], dev[i]))
             checks.append(f"{p}: {vals}")
         lines.append(f"       check: {'; '.join(checks)}")
     if result.convex_sets is not None and result.degenerate:
-        sets = "; ".join("{" + ", ".join(str(i + 1) for i in s) + "}"
-                         for s in result.convex_sets)
+        sets = "; ".join("{" + ", ".join(str(i + 1) for i in s) + "}" for s in result.convex_sets)
         lines.append(f"  Convex sets of equilibria (by number above): {sets}")
     return lines
 
@@ -135,10 +146,10 @@ def dominance_lines(dom) -> list[str]:
         lines.append("    no strategy is strictly dominated")
     for s in dom.steps:
         by = ", ".join(f"{k} {num(v)}" for k, v in s.by.items())
-        lines.append(f"    round {s.round}: {s.player} drops {s.strategy} "
-                     f"(dominated by {by})")
-    left = "; ".join(f"{p}: {', '.join(g)}" for p, g in
-                     zip(dom.game.players, dom.reduced.strategies))
+        lines.append(f"    round {s.round}: {s.player} drops {s.strategy} (dominated by {by})")
+    left = "; ".join(
+        f"{p}: {', '.join(g)}" for p, g in zip(dom.game.players, dom.reduced.strategies)
+    )
     lines.append(f"    remaining: {left}" + (" (dominance solvable)" if dom.solved else ""))
     return lines
 

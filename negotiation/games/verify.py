@@ -46,8 +46,9 @@ def deviation_payoffs(game: NormalFormGame, profile: Sequence[np.ndarray]) -> li
 def expected_payoffs(game: NormalFormGame, profile: Sequence[np.ndarray]) -> np.ndarray:
     """Each player's expected payoff ``u_p(σ)``."""
     dev = deviation_payoffs(game, profile)
-    return np.array([float(dev[p] @ np.asarray(profile[p], dtype=float))
-                     for p in range(game.n_players)])
+    return np.array(
+        [float(dev[p] @ np.asarray(profile[p], dtype=float)) for p in range(game.n_players)]
+    )
 
 
 def player_regrets(game: NormalFormGame, profile: Sequence[np.ndarray]) -> np.ndarray:
@@ -64,13 +65,15 @@ def regret(game: NormalFormGame, profile: Sequence[np.ndarray]) -> float:
     return float(np.max(player_regrets(game, profile) / game.payoff_scale()))
 
 
-def is_equilibrium(game: NormalFormGame, profile: Sequence[np.ndarray],
-                   tol: float = REGRET_TOL) -> bool:
+def is_equilibrium(
+    game: NormalFormGame, profile: Sequence[np.ndarray], tol: float = REGRET_TOL
+) -> bool:
     return regret(game, profile) <= tol
 
 
-def check_profile(game: NormalFormGame, profile: Sequence[Sequence[float]],
-                  tol: float = 1e-9) -> list[np.ndarray]:
+def check_profile(
+    game: NormalFormGame, profile: Sequence[Sequence[float]], tol: float = 1e-9
+) -> list[np.ndarray]:
     """A profile as arrays, after checking lengths, signs and sums (``ValueError`` if not)."""
     if len(profile) != game.n_players:
         raise ValueError(f"a profile needs {game.n_players} mixed strategies, got {len(profile)}")
@@ -78,8 +81,10 @@ def check_profile(game: NormalFormGame, profile: Sequence[Sequence[float]],
     for p, s in enumerate(profile):
         a = np.asarray(s, dtype=float)
         if a.shape != (game.shape[p],):
-            raise ValueError(f"player {game.players[p]!r}: {game.shape[p]} probabilities "
-                             f"expected, got shape {a.shape}")
+            raise ValueError(
+                f"player {game.players[p]!r}: {game.shape[p]} probabilities "
+                f"expected, got shape {a.shape}"
+            )
         if np.any(a < -tol) or abs(a.sum() - 1.0) > tol:
             raise ValueError(f"player {game.players[p]!r}: not a probability vector: {a}")
         out.append(a)
@@ -87,8 +92,9 @@ def check_profile(game: NormalFormGame, profile: Sequence[Sequence[float]],
 
 
 # ---------------------------------------------------------------------- exact
-def exact_deviation_payoffs(game: NormalFormGame,
-                            profile: Sequence[Sequence[Fraction]]) -> list[list[Fraction]]:
+def exact_deviation_payoffs(
+    game: NormalFormGame, profile: Sequence[Sequence[Fraction]]
+) -> list[list[Fraction]]:
     """:func:`deviation_payoffs` in rational arithmetic."""
     table = game.rational()
     prof = [np.array([Fraction(v) for v in s], dtype=object) for s in profile]
@@ -110,10 +116,21 @@ def exact_regret(game: NormalFormGame, profile: Sequence[Sequence[Fraction]]) ->
 
 def exact_payoffs(game: NormalFormGame, profile: Sequence[Sequence[Fraction]]) -> list[Fraction]:
     dev = exact_deviation_payoffs(game, profile)
-    return [sum((Fraction(a) * b for a, b in zip(profile[p], dev[p])), Fraction(0))
-            for p in range(game.n_players)]
+    return [
+        sum((Fraction(a) * b for a, b in zip(profile[p], dev[p])), Fraction(0))
+        for p in range(game.n_players)
+    ]
 
 
-__all__ = ["REGRET_TOL", "check_profile", "deviation_payoffs", "exact_deviation_payoffs",
-           "exact_payoffs", "exact_regret", "expected_payoffs", "is_equilibrium",
-           "player_regrets", "regret"]
+__all__ = [
+    "REGRET_TOL",
+    "check_profile",
+    "deviation_payoffs",
+    "exact_deviation_payoffs",
+    "exact_payoffs",
+    "exact_regret",
+    "expected_payoffs",
+    "is_equilibrium",
+    "player_regrets",
+    "regret",
+]

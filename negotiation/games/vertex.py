@@ -59,9 +59,9 @@ class Vertices:
     ``zero[v, i]``: ``z_i = 0`` at vertex ``v``; ``tight[v, j]``: ``(C z)_j = 1``.
     """
 
-    points: np.ndarray                 # (V, d)
-    zero: np.ndarray                   # (V, d) bool
-    tight: np.ndarray                  # (V, c) bool
+    points: np.ndarray  # (V, d)
+    zero: np.ndarray  # (V, d) bool
+    tight: np.ndarray  # (V, c) bool
     degenerate: bool = False
     complete: bool = True
     message: str = ""
@@ -79,8 +79,7 @@ def _masks(rows: np.ndarray, K: int):
     return np.array([r.tobytes() for r in packed], dtype=object)
 
 
-def walk(C: np.ndarray, *, tol: float = TIGHT_TOL,
-         max_vertices: int = MAX_VERTICES) -> Vertices:
+def walk(C: np.ndarray, *, tol: float = TIGHT_TOL, max_vertices: int = MAX_VERTICES) -> Vertices:
     """Every vertex of the polytope ``{z >= 0 : C z <= 1}`` (``C > 0``) by a walk over bases.
 
     Each basis (``d`` tight constraints) is kept as its slacks ``s`` and tableau
@@ -94,8 +93,9 @@ def walk(C: np.ndarray, *, tol: float = TIGHT_TOL,
     return walk_many([C], tol=tol, max_vertices=max_vertices)[0]
 
 
-def walk_many(Cs: list[np.ndarray], *, tol: float = TIGHT_TOL,
-              max_vertices: int = MAX_VERTICES) -> list[Vertices]:
+def walk_many(
+    Cs: list[np.ndarray], *, tol: float = TIGHT_TOL, max_vertices: int = MAX_VERTICES
+) -> list[Vertices]:
     """:func:`walk` for several polytopes of the same shape at once (one numpy pass per
     layer for all of them: the two best-response polytopes of a square game)."""
     c, d = Cs[0].shape
@@ -105,8 +105,8 @@ def walk_many(Cs: list[np.ndarray], *, tol: float = TIGHT_TOL,
     h = np.concatenate([np.zeros(d), np.ones(c)])
     basis = np.tile(np.arange(d), (npoly, 1))
     pid = np.arange(npoly)
-    W = -np.stack(Gs)                                           # (F, K, d): G T^{-1}, T = -I
-    s = np.tile(h, (npoly, 1))                                  # (F, K) slacks
+    W = -np.stack(Gs)  # (F, K, d): G T^{-1}, T = -I
+    s = np.tile(h, (npoly, 1))  # (F, K) slacks
     use_int = K + max(npoly - 1, 0).bit_length() <= 62
     if use_int:
         keys = _masks(basis, K) | (pid.astype(np.int64) << K)
@@ -118,18 +118,20 @@ def walk_many(Cs: list[np.ndarray], *, tol: float = TIGHT_TOL,
     rr = np.arange(d)
     while basis.shape[0]:
         F = basis.shape[0]
-        g = -W                                                  # rate of slack decrease
+        g = -W  # rate of slack decrease
         with np.errstate(divide="ignore", invalid="ignore"):
             R = np.where(g > _PIVOT_EPS, np.maximum(s, 0.0)[:, :, None] / g, np.inf)
-        enter = np.argmin(R, axis=1)                            # (F, d)
+        enter = np.argmin(R, axis=1)  # (F, d)
         best = R.min(axis=1)
         ties = (R <= best[:, None, :] + tol).sum(axis=1) > 1
         if np.any(ties):
             enter = _lex_break(enter, R, best, ties, W, g, basis, K, tol)
         if use_int:
             one = np.int64(1)
-            cand = ((keys[:, None] ^ np.left_shift(one, basis.astype(np.int64)))
-                    | np.left_shift(one, enter.astype(np.int64))).ravel()
+            cand = (
+                (keys[:, None] ^ np.left_shift(one, basis.astype(np.int64)))
+                | np.left_shift(one, enter.astype(np.int64))
+            ).ravel()
             pos = np.minimum(np.searchsorted(seen, cand), seen.shape[0] - 1)
             unseen = np.flatnonzero(seen[pos] != cand)
             uniq, idx = np.unique(cand[unseen], return_index=True)
@@ -137,7 +139,7 @@ def walk_many(Cs: list[np.ndarray], *, tol: float = TIGHT_TOL,
             seen = np.sort(np.concatenate([seen, uniq]))
             keys = cand[fresh]
         else:
-            new = np.repeat(basis[:, None, :], d, axis=1)       # (F, d, d)
+            new = np.repeat(basis[:, None, :], d, axis=1)  # (F, d, d)
             new[:, rr, rr] = enter
             cand = _masks(new.reshape(F * d, d), K)
             rows = []
@@ -152,10 +154,10 @@ def walk_many(Cs: list[np.ndarray], *, tol: float = TIGHT_TOL,
         N = len(f)
         ar = np.arange(N)
         t = np.take_along_axis(R[f, :, r], k[:, None], axis=1)[:, 0] if N else np.zeros(0)
-        Wf = W[f]                                               # (N, K, d)
-        col = Wf[ar, :, r]                                      # (N, K): W[:, r]
-        piv = Wf[ar, k, :]                                      # (N, d): W[k, :]
-        prow = piv[ar, r]                                       # W[k, r]
+        Wf = W[f]  # (N, K, d)
+        col = Wf[ar, :, r]  # (N, K): W[:, r]
+        piv = Wf[ar, k, :]  # (N, d): W[k, :]
+        prow = piv[ar, r]  # W[k, r]
         Wn = Wf - col[:, :, None] * (piv / prow[:, None])[:, None, :]
         Wn[ar, :, r] = col / prow[:, None]
         sn = s[f] + t[:, None] * col
@@ -167,15 +169,22 @@ def walk_many(Cs: list[np.ndarray], *, tol: float = TIGHT_TOL,
         all_pid.append(pid)
         total += N
         if total > max_vertices:
-            return [Vertices(np.zeros((0, d)), np.zeros((0, d), bool), np.zeros((0, c), bool),
-                             complete=False, message=f"more than {max_vertices:,} bases: stopped")
-                    for _ in Cs]
+            return [
+                Vertices(
+                    np.zeros((0, d)),
+                    np.zeros((0, d), bool),
+                    np.zeros((0, c), bool),
+                    complete=False,
+                    message=f"more than {max_vertices:,} bases: stopped",
+                )
+                for _ in Cs
+            ]
     B = np.vstack(all_bases)
     P = np.concatenate(all_pid)
     out = []
     for q, (C, G) in enumerate(zip(Cs, Gs)):
         Bq = B[P == q]
-        pts = np.linalg.solve(G[Bq], h[Bq][:, :, None])[:, :, 0]     # accurate coordinates
+        pts = np.linalg.solve(G[Bq], h[Bq][:, :, None])[:, :, 0]  # accurate coordinates
         pts[np.abs(pts) <= tol] = 0.0
         key = np.round(pts / (100 * tol)).astype(np.int64)
         _, first = np.unique(key, axis=0, return_index=True)
@@ -183,8 +192,9 @@ def walk_many(Cs: list[np.ndarray], *, tol: float = TIGHT_TOL,
         zero = pts <= tol
         tight = np.abs(pts @ C.T - 1.0) <= tol
         degenerate = bool(np.any(zero.sum(axis=1) + tight.sum(axis=1) > d))
-        out.append(Vertices(pts, zero, tight, degenerate=degenerate,
-                            extra={"bases": int(Bq.shape[0])}))
+        out.append(
+            Vertices(pts, zero, tight, degenerate=degenerate, extra={"bases": int(Bq.shape[0])})
+        )
     return out
 
 
@@ -197,16 +207,16 @@ def _lex_break(enter, R, best, ties, W, g, basis, K, tol):
     """
     f, r = np.nonzero(ties)
     N = len(f)
-    cand = R[f, :, r] <= best[f, r][:, None] + tol             # (N, K)
+    cand = R[f, :, r] <= best[f, r][:, None] + tol  # (N, K)
     pos = np.full((N, K), -1)
     np.put_along_axis(pos, basis[f], np.arange(basis.shape[1])[None, :].repeat(N, 0), axis=1)
-    gk = g[f, :, r]                                             # (N, K)
+    gk = g[f, :, r]  # (N, K)
     for l in range(K):
         if np.all(cand.sum(axis=1) == 1):
             break
         p = pos[:, l]
         inb = p >= 0
-        coef = np.where(inb[:, None], -W[f, :, np.maximum(p, 0)], 0.0)   # (N, K)
+        coef = np.where(inb[:, None], -W[f, :, np.maximum(p, 0)], 0.0)  # (N, K)
         coef[~inb, l] = 1.0
         with np.errstate(divide="ignore", invalid="ignore"):
             v = np.where(cand, coef / np.where(gk > 0, gk, 1.0), np.inf)
@@ -226,8 +236,8 @@ def polytope_matrices(game) -> tuple[np.ndarray, np.ndarray]:
 
 def labels(vp: Vertices, vq: Vertices) -> tuple[np.ndarray, np.ndarray]:
     """Label sets ``(V, m + n)`` of the vertices of P and of Q."""
-    lp = np.hstack([vp.zero, vp.tight])          # x_i = 0 -> i ; column j best -> m + j
-    lq = np.hstack([vq.tight, vq.zero])          # row i best -> i ; y_j = 0 -> m + j
+    lp = np.hstack([vp.zero, vp.tight])  # x_i = 0 -> i ; column j best -> m + j
+    lq = np.hstack([vq.tight, vq.zero])  # row i best -> i ; y_j = 0 -> m + j
     return lp, lq
 
 
@@ -252,8 +262,10 @@ def match(lp: np.ndarray, lq: np.ndarray, nondegenerate: bool) -> np.ndarray:
         else:
             index = {r.tobytes(): j for j, r in enumerate(np.packbits(lq, axis=1))}
             comp = np.packbits(~lp, axis=1)
-            pairs = np.array([(i, index[r.tobytes()]) for i, r in enumerate(comp)
-                              if r.tobytes() in index], dtype=int).reshape(-1, 2)
+            pairs = np.array(
+                [(i, index[r.tobytes()]) for i, r in enumerate(comp) if r.tobytes() in index],
+                dtype=int,
+            ).reshape(-1, 2)
     elif L <= 62:
         # every label must be in one of the two sets: Q's labels contain P's complement
         w = np.left_shift(np.int64(1), np.arange(L, dtype=np.int64))
@@ -262,7 +274,7 @@ def match(lp: np.ndarray, lq: np.ndarray, nondegenerate: bool) -> np.ndarray:
         out = []
         step = max(1, 2_000_000 // max(1, kq.shape[0]))
         for s in range(0, comp.shape[0], step):
-            cs = comp[s:s + step, None]
+            cs = comp[s : s + step, None]
             i, j = np.nonzero((kq[None, :] & cs) == cs)
             out.append(np.stack([i + s, j], axis=1))
         pairs = np.vstack(out) if out else np.zeros((0, 2), int)
@@ -271,20 +283,29 @@ def match(lp: np.ndarray, lq: np.ndarray, nondegenerate: bool) -> np.ndarray:
         missq = (~lq).astype(np.float32)
         step = max(1, 4_000_000 // max(1, lq.shape[0]))
         for s in range(0, lp.shape[0], step):
-            miss = (~lp[s:s + step]).astype(np.float32) @ missq.T
+            miss = (~lp[s : s + step]).astype(np.float32) @ missq.T
             i, j = np.nonzero(miss == 0)
             out.append(np.stack([i + s, j], axis=1))
         pairs = np.vstack(out) if out else np.zeros((0, 2), int)
     return pairs
 
 
-__all__ = ["MAX_VERTICES", "TIGHT_TOL", "Vertices", "labels", "match",
-           "polytope_matrices", "walk", "walk_many"]
+__all__ = [
+    "MAX_VERTICES",
+    "TIGHT_TOL",
+    "Vertices",
+    "labels",
+    "match",
+    "polytope_matrices",
+    "walk",
+    "walk_many",
+]
 
 
 # ---------------------------------------------------------------------- the solver
-def vertex_solve(game, *, exact: bool = False, max_vertices: int = MAX_VERTICES,
-                 max_bases: int | None = None):
+def vertex_solve(
+    game, *, exact: bool = False, max_vertices: int = MAX_VERTICES, max_bases: int | None = None
+):
     """Every equilibrium of a two-player game (every extreme equilibrium if degenerate).
 
     Returns an :class:`~negotiation.games.results.EquilibriumSet` with method
@@ -309,7 +330,7 @@ def vertex_solve(game, *, exact: bool = False, max_vertices: int = MAX_VERTICES,
         vq = enumerate_bases(Cq, exact_C=eq_, max_bases=max_bases)
         degenerate = vp.degenerate or vq.degenerate
     else:
-        if Cp.shape == Cq.shape:                 # square game: both walks in one pass
+        if Cp.shape == Cq.shape:  # square game: both walks in one pass
             vp, vq = walk_many([Cp, Cq], max_vertices=max_vertices)
         else:
             vp = walk(Cp, max_vertices=max_vertices)
@@ -320,8 +341,16 @@ def vertex_solve(game, *, exact: bool = False, max_vertices: int = MAX_VERTICES,
         if v.message:
             messages.append(v.message)
     if not complete:
-        return EquilibriumSet(game, (), "enummixed", params, degenerate, False, False,
-                              "did not finish: " + "; ".join(messages))
+        return EquilibriumSet(
+            game,
+            (),
+            "enummixed",
+            params,
+            degenerate,
+            False,
+            False,
+            "did not finish: " + "; ".join(messages),
+        )
     lp, lq = labels(vp, vq)
     pairs = match(lp, lq, nondegenerate=not degenerate)
     keep = (vp.points[pairs[:, 0]].sum(axis=1) > 0) & (vq.points[pairs[:, 1]].sum(axis=1) > 0)
@@ -345,7 +374,7 @@ def vertex_solve(game, *, exact: bool = False, max_vertices: int = MAX_VERTICES,
     for t in sorted(range(len(found)), key=lambda t: _sort_key(found[t])):
         flat = np.concatenate(found[t].profile)
         if flats and np.min(np.max(np.abs(np.array(flats) - flat), axis=1)) <= DEDUP_TOL:
-            continue          # the same equilibrium from a vertex split by round-off
+            continue  # the same equilibrium from a vertex split by round-off
         order.append(t)
         flats.append(flat)
     eqs = tuple(found[t] for t in order)
@@ -354,24 +383,30 @@ def vertex_solve(game, *, exact: bool = False, max_vertices: int = MAX_VERTICES,
     if degenerate:
         comp = components(pairs)
         renum: dict[int, int] = {}
-        eqs = tuple(_with_component(e, renum.setdefault(int(c), len(renum)))
-                    for e, c in zip(eqs, comp))
+        eqs = tuple(
+            _with_component(e, renum.setdefault(int(c), len(renum))) for e, c in zip(eqs, comp)
+        )
         n_comp = len(renum)
         sets = tuple(tuple(s) for s in maximal_nash_subsets(pairs))
     if rejected:
-        messages.append(f"{rejected} vertex pair(s) failed the best-response check "
-                        "(round-off) and were dropped")
+        messages.append(
+            f"{rejected} vertex pair(s) failed the best-response check (round-off) and were dropped"
+        )
     msg = "; ".join(messages)
     if degenerate:
-        msg = ("degenerate game: the equilibria listed are the extreme equilibria; every "
-               "equilibrium is a convex combination of the extreme equilibria of one of the "
-               "convex sets" + ("; " + msg if msg else ""))
-    return EquilibriumSet(game, eqs, "enummixed", params, bool(degenerate),
-                          rejected == 0, True, msg, n_comp, sets)
+        msg = (
+            "degenerate game: the equilibria listed are the extreme equilibria; every "
+            "equilibrium is a convex combination of the extreme equilibria of one of the "
+            "convex sets" + ("; " + msg if msg else "")
+        )
+    return EquilibriumSet(
+        game, eqs, "enummixed", params, bool(degenerate), rejected == 0, True, msg, n_comp, sets
+    )
 
 
 def _with_component(e, c):
     from dataclasses import replace
+
     return replace(e, component=c)
 
 
@@ -382,6 +417,7 @@ def _exact_matrices(game):
     for M in (q[1].T, q[0]):
         lo, hi = min(M.ravel()), max(M.ravel())
         span = (hi - lo) or 1
-        out.append(np.vectorize(lambda v, lo=lo, span=span: (v - lo) / span + 1,
-                                otypes=[object])(M))
+        out.append(
+            np.vectorize(lambda v, lo=lo, span=span: (v - lo) / span + 1, otypes=[object])(M)
+        )
     return out[0], out[1]

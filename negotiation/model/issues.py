@@ -57,8 +57,11 @@ class Issue:
                 return even
             kinks = np.array([k for k in self.kinks if lo < k < hi])
             # a kink within float noise of an even point replaces it (no near-twins)
-            close = np.abs(even[:, None] - kinks[None, :]).min(axis=1) <= 1e-9 * (hi - lo) \
-                if kinks.size else np.zeros(even.size, dtype=bool)
+            close = (
+                np.abs(even[:, None] - kinks[None, :]).min(axis=1) <= 1e-9 * (hi - lo)
+                if kinks.size
+                else np.zeros(even.size, dtype=bool)
+            )
             close[[0, -1]] = False
             return np.unique(np.concatenate([even[~close], kinks]))
         return np.arange(len(self.level_names), dtype=float)

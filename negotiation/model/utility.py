@@ -23,8 +23,9 @@ def issue_tables(scenario: Scenario) -> list[np.ndarray]:
     tables = []
     for k, issue in enumerate(scenario.issues):
         g = issue.grid_values()
-        tables.append(np.stack([w[i, k] * p.values[k](g) for i, p in enumerate(scenario.parties)],
-                               axis=1))
+        tables.append(
+            np.stack([w[i, k] * p.values[k](g) for i, p in enumerate(scenario.parties)], axis=1)
+        )
     return tables
 
 

@@ -61,9 +61,12 @@ class IdealValue:
         if s >= 1.0:
             s = 1.0
         e = self.exponent
-        value = s ** e
-        slope = e * s ** (e - 1.0) * (-direction / self.distance) if e != 1.0 else \
-            -direction / self.distance
+        value = s**e
+        slope = (
+            e * s ** (e - 1.0) * (-direction / self.distance)
+            if e != 1.0
+            else -direction / self.distance
+        )
         return value, max(-1e12, min(1e12, slope))
 
 

@@ -25,8 +25,12 @@ def utility_label(party: str) -> str:
     return f"utility of {party} (0 worst to 1 best)"
 
 
-def issue_label(issue: Issue, width_in: float | None = None, size: float = 11.0,
-                scale: tuple[float, float] | None = None) -> str:
+def issue_label(
+    issue: Issue,
+    width_in: float | None = None,
+    size: float = 11.0,
+    scale: tuple[float, float] | None = None,
+) -> str:
     """Axis label of an issue, with its unit (or its scale when the file gives none).
 
     ``scale`` overrides the issue's own range in the label; with ``width_in``,
@@ -73,8 +77,7 @@ def sources_text(sources: Mapping[str, Mapping[str, object]], budget: int = 160)
     return "; ".join(out)
 
 
-def source_line(scenario: Scenario, kind: str | None = None,
-                command: str | None = None) -> str:
+def source_line(scenario: Scenario, kind: str | None = None, command: str | None = None) -> str:
     """Bottom line of a figure: the model and file, the sources, the reproduce command."""
     file = scenario.file or "scenario built in code"
     text = f"Source: negotiation model of {file}. Evidence: {sources_text(scenario.sources)}."

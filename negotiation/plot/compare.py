@@ -61,8 +61,9 @@ def compare_command(reports: Sequence[Report], path: str | None = None) -> str:
     return f"negotiation compare {files} --plot {shlex.quote(path or 'compare.png')}"
 
 
-def plot_compare(reports: Sequence[Report], *, path: str | None = None,
-                 fig: Figure | None = None) -> Figure:
+def plot_compare(
+    reports: Sequence[Report], *, path: str | None = None, fig: Figure | None = None
+) -> Figure:
     """The compare figure of ``reports`` (not saved; ``path`` only goes into the
     reproduce line). With ``fig`` (an empty figure) it is drawn there, at its size."""
     if not reports:
@@ -88,11 +89,13 @@ def _text(comp: Comparison, path: str | None) -> tuple[str, list[str], str]:
     reports = comp.reports
     n = len(reports)
     dates = [str(r.scenario.date) for r in reports if r.scenario.date]
-    title = "How the bargaining picture changed" if len(dates) > 1 else \
-        "The scenarios side by side"
-    sub = [f"{n} scenario{'s' if n != 1 else ''}"
-           + (f", {dates[0]} to {dates[-1]}" if len(dates) > 1 else "")
-           + ": " + "; ".join(shorten(r.scenario.title, 60) for r in reports)]
+    title = "How the bargaining picture changed" if len(dates) > 1 else "The scenarios side by side"
+    sub = [
+        f"{n} scenario{'s' if n != 1 else ''}"
+        + (f", {dates[0]} to {dates[-1]}" if len(dates) > 1 else "")
+        + ": "
+        + "; ".join(shorten(r.scenario.title, 60) for r in reports)
+    ]
     miss = []
     if comp.left_out_issues:
         miss.append("issues " + ", ".join(comp.left_out_issues))
@@ -104,8 +107,10 @@ def _text(comp: Comparison, path: str | None) -> tuple[str, list[str], str]:
     sources: dict[str, Any] = {}
     for r in reports:
         sources.update(r.scenario.sources)
-    footer = (f"Source: negotiation model of {files}. Evidence: {sources_text(sources)}.\n"
-              f"Reproduce: {compare_command(reports, path)}")
+    footer = (
+        f"Source: negotiation model of {files}. Evidence: {sources_text(sources)}.\n"
+        f"Reproduce: {compare_command(reports, path)}"
+    )
     return title, sub, footer
 
 
@@ -113,20 +118,49 @@ def _handles(comp: Comparison, styles: dict[str, pal.PartyStyle]) -> list:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles: list = [Line2D([], [], color=styles[p].color, ls=styles[p].linestyle,
-                            marker=styles[p].marker, ms=6, lw=1.8,
-                            label=f"reservation value of {p}") for p in comp.parties]
+    handles: list = [
+        Line2D(
+            [],
+            [],
+            color=styles[p].color,
+            ls=styles[p].linestyle,
+            marker=styles[p].marker,
+            ms=6,
+            lw=1.8,
+            label=f"reservation value of {p}",
+        )
+        for p in comp.parties
+    ]
     if not comp.shared:
         return handles
     handles.append(Patch(fc=pal.RANGE_BAR, ec="none", label="bargaining range (agreement set)"))
     used = {k for r in comp.reports for k, v in r.solutions.items() if v is not None}
     for a in analyses("solution"):
         if a.key in used and a.marker is not None:
-            handles.append(Line2D([], [], ls="none", marker=a.marker.symbol,
-                                  ms=a.marker.size * 0.8, color=pal.INK, label=a.label))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    ls="none",
+                    marker=a.marker.symbol,
+                    ms=a.marker.size * 0.8,
+                    color=pal.INK,
+                    label=a.label,
+                )
+            )
     if any(not r.range.deal_possible for r in comp.reports):
-        handles.append(Line2D([], [], ls="none", marker=closest_marker().symbol,
-                              ms=8, mfc="white", mec=pal.INK, label="closest outcome (no deal)"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker=closest_marker().symbol,
+                ms=8,
+                mfc="white",
+                mec=pal.INK,
+                label="closest outcome (no deal)",
+            )
+        )
     return handles
 
 
@@ -155,11 +189,26 @@ def _draw(comp: Comparison, path: str | None, fig: Figure | None) -> Figure:
     ax = axes[0]
     for p in comp.parties:
         sty = styles[p]
-        ax.plot(xs, [r.range.reservation[p] for r in reports], color=sty.color,
-                ls=sty.linestyle, marker=sty.marker, ms=7, lw=1.8, gid=f"reservation:{p}")
+        ax.plot(
+            xs,
+            [r.range.reservation[p] for r in reports],
+            color=sty.color,
+            ls=sty.linestyle,
+            marker=sty.marker,
+            ms=7,
+            lw=1.8,
+            gid=f"reservation:{p}",
+        )
     if not comp.parties:
-        ax.text(0.5, 0.5, "no party is in every scenario", transform=ax.transAxes,
-                ha="center", va="center", color=pal.MUTED)
+        ax.text(
+            0.5,
+            0.5,
+            "no party is in every scenario",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color=pal.MUTED,
+        )
     ax.set_title("reservation values", fontsize=12)
     ax.set_ylabel("utility (0 worst to 1 best)")
     for ax, shared in zip(axes[1:], comp.shared):
@@ -167,8 +216,13 @@ def _draw(comp: Comparison, path: str | None, fig: Figure | None) -> Figure:
     labels = _labels(reports)
     for ax in axes[:count]:
         ax.set_xlim(-0.6, n - 0.4)
-        ax.set_xticks(xs, labels, fontsize=9 if n <= 4 else 8,
-                      rotation=0 if n <= 4 else 30, ha="center" if n <= 4 else "right")
+        ax.set_xticks(
+            xs,
+            labels,
+            fontsize=9 if n <= 4 else 8,
+            rotation=0 if n <= 4 else 30,
+            ha="center" if n <= 4 else "right",
+        )
         ax.grid(False, axis="x")
     return fig
 
@@ -193,30 +247,72 @@ def _issue_panel(ax: Axes, comp: Comparison, shared: SharedIssue) -> None:
         if shared.continuous:
             if deal and ir is not None and ir.min is not None and ir.max is not None:
                 height = max(ir.max - ir.min, (hi - lo) * 0.006)
-                ax.add_patch(Rectangle((x - 0.3, ir.min), 0.6, height,
-                                       facecolor=pal.RANGE_BAR, edgecolor="none", zorder=2,
-                                       gid=f"range:{name}:{x}"))
+                ax.add_patch(
+                    Rectangle(
+                        (x - 0.3, ir.min),
+                        0.6,
+                        height,
+                        facecolor=pal.RANGE_BAR,
+                        edgecolor="none",
+                        zorder=2,
+                        gid=f"range:{name}:{x}",
+                    )
+                )
         else:
             own = next(i for i in r.scenario.issues if i.name == name)
             for lv in own.levels or ():
                 filled = deal and ir is not None and ir.levels is not None and lv in ir.levels
-                ax.add_patch(Rectangle((x - 0.3, levels.index(lv) - 0.35), 0.6, 0.7,
-                                       facecolor=pal.RANGE_BAR if filled else "white",
-                                       edgecolor=pal.RANGE_BAR if filled else "#BBBBBB",
-                                       ls="-" if filled else "--", lw=0.8, zorder=2))
+                ax.add_patch(
+                    Rectangle(
+                        (x - 0.3, levels.index(lv) - 0.35),
+                        0.6,
+                        0.7,
+                        facecolor=pal.RANGE_BAR if filled else "white",
+                        edgecolor=pal.RANGE_BAR if filled else "#BBBBBB",
+                        ls="-" if filled else "--",
+                        lw=0.8,
+                        zorder=2,
+                    )
+                )
         if deal:
             for key, marker in solutions:
                 sol = r.solutions.get(key)
                 if sol is not None:
-                    ax.plot(x + offset[key], coord(sol.outcome), marker=marker.symbol,
-                            ms=marker.size * 0.8, color=pal.INK, mec="white", mew=0.5,
-                            ls="none", zorder=4, gid=f"solution:{key}")
+                    ax.plot(
+                        x + offset[key],
+                        coord(sol.outcome),
+                        marker=marker.symbol,
+                        ms=marker.size * 0.8,
+                        color=pal.INK,
+                        mec="white",
+                        mew=0.5,
+                        ls="none",
+                        zorder=4,
+                        gid=f"solution:{key}",
+                    )
             continue
         if r.range.closest is not None:
-            ax.plot(x, coord(r.range.closest.outcome), marker=closest.symbol,
-                    ms=8, mfc="white", mec=pal.INK, ls="none", zorder=4)
-        ax.text(x, 1.0, "no deal", transform=ax.get_xaxis_transform(), ha="center", va="top",
-                fontsize=9, color=pal.WARNING, zorder=5)
+            ax.plot(
+                x,
+                coord(r.range.closest.outcome),
+                marker=closest.symbol,
+                ms=8,
+                mfc="white",
+                mec=pal.INK,
+                ls="none",
+                zorder=4,
+            )
+        ax.text(
+            x,
+            1.0,
+            "no deal",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="top",
+            fontsize=9,
+            color=pal.WARNING,
+            zorder=5,
+        )
     if shared.continuous:
         span = hi - lo
         ax.set_ylim(lo - 0.05 * span, hi + 0.12 * span)

@@ -61,10 +61,18 @@ def _box_at(x: float, y: float, w: float, h: float, ha: str, va: str, pad: float
     return Box(x0 - pad, y0 - pad, x0 + w + pad, y0 + h + pad)
 
 
-def place_labels(ax: Axes, anchors: Sequence[tuple[float, float]], texts: Sequence[str], *,
-                 marker_radius: float = 7.0, avoid: np.ndarray | None = None,
-                 placed: list[Box] | None = None, fontsize: float = 9.5,
-                 color: str = INK, zorder: float = 6) -> list[Annotation]:
+def place_labels(
+    ax: Axes,
+    anchors: Sequence[tuple[float, float]],
+    texts: Sequence[str],
+    *,
+    marker_radius: float = 7.0,
+    avoid: np.ndarray | None = None,
+    placed: list[Box] | None = None,
+    fontsize: float = 9.5,
+    color: str = INK,
+    zorder: float = 6,
+) -> list[Annotation]:
     """Annotate each anchor (data coordinates) with its text, without overlaps.
 
     ``marker_radius`` (points) is kept clear around every anchor; ``avoid``
@@ -104,8 +112,12 @@ def place_labels(ax: Axes, anchors: Sequence[tuple[float, float]], texts: Sequen
                 cost += 30.0 * sum(box.overlap(m) for m in marker_boxes)
                 cost += 80.0 * box.outside(frame)
                 if len(soft):
-                    inside = ((soft[:, 0] > box.x0) & (soft[:, 0] < box.x1)
-                              & (soft[:, 1] > box.y0) & (soft[:, 1] < box.y1))
+                    inside = (
+                        (soft[:, 0] > box.x0)
+                        & (soft[:, 0] < box.x1)
+                        & (soft[:, 1] > box.y0)
+                        & (soft[:, 1] < box.y1)
+                    )
                     cost += 40.0 * px * px * float(inside.sum())
                 cost += radius * px * 2.0 + rank_a * 0.5
                 if best is None or cost < best[0]:
@@ -114,15 +126,29 @@ def place_labels(ax: Axes, anchors: Sequence[tuple[float, float]], texts: Sequen
         _, dx, dy, ha, va, box, radius = best
         arrow = None
         if radius >= LEADER_FROM:
-            arrow = {"arrowstyle": "-", "color": FAINT, "lw": 0.7, "shrinkA": 1.5,
-                     "shrinkB": marker_radius * 0.8}
+            arrow = {
+                "arrowstyle": "-",
+                "color": FAINT,
+                "lw": 0.7,
+                "shrinkA": 1.5,
+                "shrinkB": marker_radius * 0.8,
+            }
         xy = tuple(ax.transData.inverted().transform((x, y)))
-        ann = ax.annotate(text, xy, xycoords="data",
-                          xytext=(dx / px, dy / px), textcoords="offset points", ha=ha, va=va,
-                          fontsize=fontsize, color=color, zorder=zorder, arrowprops=arrow,
-                          annotation_clip=False,
-                          bbox={"boxstyle": "square,pad=0.12", "fc": "white", "ec": "none",
-                                "alpha": 0.8})
+        ann = ax.annotate(
+            text,
+            xy,
+            xycoords="data",
+            xytext=(dx / px, dy / px),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontsize=fontsize,
+            color=color,
+            zorder=zorder,
+            arrowprops=arrow,
+            annotation_clip=False,
+            bbox={"boxstyle": "square,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
         ann.set_in_layout(False)
         boxes.append(box)
         out.append(ann)

@@ -18,13 +18,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-HEADER_TOP = 0.14      # inches above the title
+HEADER_TOP = 0.14  # inches above the title
 TITLE_SIZE = 16.0
 SUBTITLE_SIZE = 11.0
 FOOTER_SIZE = 8.0
-SIDE = 0.2             # inches left of header and footer (and at least that on the right)
-RIGHT = 0.45           # inches kept free right of wrapped header and footer text
-LEGEND_LINE = 0.26     # inches per legend row
+SIDE = 0.2  # inches left of header and footer (and at least that on the right)
+RIGHT = 0.45  # inches kept free right of wrapped header and footer text
+LEGEND_LINE = 0.26  # inches per legend row
 
 
 def _lines(texts: str | Sequence[str], width_pt: float, size: float) -> list[str]:
@@ -53,19 +53,44 @@ def decorate(fig: Figure, title: str, sub: str | Sequence[str], footer: str) -> 
     width_pt = (W - SIDE - RIGHT) * 72
     y = HEADER_TOP
     title_lines = wrap(title, width_pt, TITLE_SIZE, "bold")
-    fig.text(SIDE / W, 1 - y / H, "\n".join(title_lines), fontsize=TITLE_SIZE,
-             fontweight="bold", ha="left", va="top", color=INK, linespacing=1.15)
+    fig.text(
+        SIDE / W,
+        1 - y / H,
+        "\n".join(title_lines),
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        ha="left",
+        va="top",
+        color=INK,
+        linespacing=1.15,
+    )
     y += len(title_lines) * TITLE_SIZE * 1.3 / 72 + 0.05
     sub_lines = _lines(sub, width_pt, SUBTITLE_SIZE)
     if sub_lines:
-        fig.text(SIDE / W, 1 - y / H, "\n".join(sub_lines), fontsize=SUBTITLE_SIZE,
-                 ha="left", va="top", color="#444444", linespacing=1.25)
+        fig.text(
+            SIDE / W,
+            1 - y / H,
+            "\n".join(sub_lines),
+            fontsize=SUBTITLE_SIZE,
+            ha="left",
+            va="top",
+            color="#444444",
+            linespacing=1.25,
+        )
         y += len(sub_lines) * SUBTITLE_SIZE * 1.4 / 72
     header = y + 0.12
     foot_lines = _lines(footer.split("\n"), width_pt, FOOTER_SIZE)
     bottom = 0.10
-    fig.text(SIDE / W, bottom / H, "\n".join(foot_lines), fontsize=FOOTER_SIZE, ha="left",
-             va="bottom", color=MUTED, linespacing=1.3)
+    fig.text(
+        SIDE / W,
+        bottom / H,
+        "\n".join(foot_lines),
+        fontsize=FOOTER_SIZE,
+        ha="left",
+        va="bottom",
+        color=MUTED,
+        linespacing=1.3,
+    )
     footer_h = bottom + len(foot_lines) * FOOTER_SIZE * 1.45 / 72 + 0.10
     engine: Any = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
@@ -77,8 +102,9 @@ def legend_rows(n_items: int, ncol: int) -> int:
     return -(-n_items // max(ncol, 1))
 
 
-def panels(fig: Figure, nrows: int, ncols: int, body_height: float, legend_lines: int = 0,
-           **kwargs: Any) -> tuple[Any, Axes | None]:
+def panels(
+    fig: Figure, nrows: int, ncols: int, body_height: float, legend_lines: int = 0, **kwargs: Any
+) -> tuple[Any, Axes | None]:
     """``(nrows, ncols)`` axes filling the body, plus a legend axes below them (or None)."""
     if not legend_lines:
         return fig.subplots(nrows, ncols, squeeze=False, **kwargs), None
@@ -95,12 +121,18 @@ def legend_in(lax: Axes | None, handles: list, ncol: int, fontsize: float = 9.5)
     """The figure's legend, centred in its own axes below the panels."""
     if lax is None or not handles:
         return
-    lax.legend(handles=handles, loc="center", ncols=ncol, fontsize=fontsize,
-               handletextpad=0.5, columnspacing=1.6, borderaxespad=0.0)
+    lax.legend(
+        handles=handles,
+        loc="center",
+        ncols=ncol,
+        fontsize=fontsize,
+        handletextpad=0.5,
+        columnspacing=1.6,
+        borderaxespad=0.0,
+    )
 
 
-def level_ticks(ax: Axes, levels: Sequence[str], panel_width_in: float,
-                size: float = 10.0) -> None:
+def level_ticks(ax: Axes, levels: Sequence[str], panel_width_in: float, size: float = 10.0) -> None:
     """Level names as x ticks; broken at underscores, or upright, when they do not fit."""
     ax.set_xticks(range(len(levels)))
     slot = panel_width_in * 72 / max(len(levels), 1)

@@ -28,7 +28,7 @@ class Mark:
     """One marked outcome: a package with its issue coordinates."""
 
     package: Package
-    coords: np.ndarray               # (K,) issue coordinates
+    coords: np.ndarray  # (K,) issue coordinates
 
     @property
     def key(self) -> str:
@@ -62,9 +62,15 @@ class Mark:
     def style(self) -> dict[str, Any]:
         """Keyword arguments of ``ax.plot`` for this mark."""
         hollow = self.kind == "proposal"
-        return {"marker": self.marker, "ms": self.size, "color": INK,
-                "mfc": INK if self.filled else "white", "mec": INK,
-                "mew": 1.4 if hollow else 0.6, "ls": "none"}
+        return {
+            "marker": self.marker,
+            "ms": self.size,
+            "color": INK,
+            "mfc": INK if self.filled else "white",
+            "mec": INK,
+            "mew": 1.4 if hollow else 0.6,
+            "ls": "none",
+        }
 
 
 def marks(report: Report) -> list[Mark]:
@@ -113,16 +119,54 @@ def package_handles(mk: list[Mark], solutions: bool = False) -> list:
         for m in mk:
             if m.kind == "solution" and m.key not in seen:
                 seen.add(m.key)
-                handles.append(Line2D([], [], ls="none", marker=m.marker, ms=m.size * 0.8,
-                                      color=INK, label=m.label))
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        ls="none",
+                        marker=m.marker,
+                        ms=m.size * 0.8,
+                        color=INK,
+                        label=m.label,
+                    )
+                )
     if any(m.kind == "proposal" and m.filled for m in mk):
-        handles.append(Line2D([], [], ls="none", marker="o", ms=7, color=INK,
-                              label="proposal every veto party accepts"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker="o",
+                ms=7,
+                color=INK,
+                label="proposal every veto party accepts",
+            )
+        )
     if any(m.kind == "proposal" and not m.filled for m in mk):
-        handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec=INK,
-                              mew=1.4, label="proposal a veto party rejects"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker="o",
+                ms=7,
+                mfc="white",
+                mec=INK,
+                mew=1.4,
+                label="proposal a veto party rejects",
+            )
+        )
     closest = [m for m in mk if m.kind == "closest"]
     if closest:
-        handles.append(Line2D([], [], ls="none", marker=closest[0].marker, ms=8,
-                              color=INK, label="closest outcome (no deal)"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker=closest[0].marker,
+                ms=8,
+                color=INK,
+                label="closest outcome (no deal)",
+            )
+        )
     return handles

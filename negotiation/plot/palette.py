@@ -33,22 +33,30 @@ PARTY_LINESTYLES = ("-", "--", "-.", ":")
 
 #: Parties that always get the same slot (colour and marker), whatever the scenario.
 KNOWN_PARTIES = {
-    "ukraine": 0, "russia": 1, "us": 2, "usa": 2, "united_states": 2,
-    "eu": 3, "european_union": 3, "uk": 5, "china": 4, "turkey": 6,
+    "ukraine": 0,
+    "russia": 1,
+    "us": 2,
+    "usa": 2,
+    "united_states": 2,
+    "eu": 3,
+    "european_union": 3,
+    "uk": 5,
+    "china": 4,
+    "turkey": 6,
 }
 
 # Neutral colours of elements that belong to no party.
-INK = "#222222"            # text, markers of solutions and proposals
-MUTED = "#555555"          # captions, source lines
-FAINT = "#777777"          # page footers, leader lines
-RULE = "#D0D0D0"           # table rules
-CLOUD = "#D4D4D4"          # all grid outcomes
-AGREEMENT = "#ABA6D8"      # the agreement set (lavender: no party has it)
-HIGHLIGHT = "#FFEFA8"      # the bargaining range band, the bottom-line box
+INK = "#222222"  # text, markers of solutions and proposals
+MUTED = "#555555"  # captions, source lines
+FAINT = "#777777"  # page footers, leader lines
+RULE = "#D0D0D0"  # table rules
+CLOUD = "#D4D4D4"  # all grid outcomes
+AGREEMENT = "#ABA6D8"  # the agreement set (lavender: no party has it)
+HIGHLIGHT = "#FFEFA8"  # the bargaining range band, the bottom-line box
 HIGHLIGHT_EDGE = "#8C7A1E"
-RANGE_BAR = "#9A9A9A"      # bargaining range over the whole agreement set
+RANGE_BAR = "#9A9A9A"  # bargaining range over the whole agreement set
 FRONTIER = "#222222"
-WARNING = "#A33B00"        # "no deal", rejected, assumptions
+WARNING = "#A33B00"  # "no deal", rejected, assumptions
 ACCENT = OKABE_ITO["blue"]  # headings' rule in the brief
 
 
@@ -63,8 +71,12 @@ class PartyStyle:
 
 
 def _slot_style(slot: int) -> PartyStyle:
-    return PartyStyle(PALETTE[slot % len(PALETTE)], PARTY_MARKERS[slot % len(PARTY_MARKERS)],
-                      PARTY_LINESTYLES[(slot // len(PALETTE)) % len(PARTY_LINESTYLES)], slot)
+    return PartyStyle(
+        PALETTE[slot % len(PALETTE)],
+        PARTY_MARKERS[slot % len(PARTY_MARKERS)],
+        PARTY_LINESTYLES[(slot // len(PALETTE)) % len(PARTY_LINESTYLES)],
+        slot,
+    )
 
 
 def party_styles(names: Sequence[str]) -> dict[str, PartyStyle]:
@@ -101,6 +113,14 @@ def party_styles(names: Sequence[str]) -> dict[str, PartyStyle]:
 
 def css_variables() -> str:
     """The colours as CSS custom properties (for the HTML brief's stylesheet)."""
-    names = {"ink": INK, "muted": MUTED, "faint": FAINT, "rule": RULE, "accent": ACCENT,
-             "highlight": HIGHLIGHT, "highlight-edge": HIGHLIGHT_EDGE, "warning": WARNING}
+    names = {
+        "ink": INK,
+        "muted": MUTED,
+        "faint": FAINT,
+        "rule": RULE,
+        "accent": ACCENT,
+        "highlight": HIGHLIGHT,
+        "highlight-edge": HIGHLIGHT_EDGE,
+        "warning": WARNING,
+    }
     return ":root {\n" + "".join(f"  --{k}: {v};\n" for k, v in names.items()) + "}"

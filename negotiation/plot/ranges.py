@@ -41,11 +41,11 @@ class IssueAcceptance:
 
     issue: str
     continuous: bool
-    base: float                                   # the issue's own coordinate at the base point
+    base: float  # the issue's own coordinate at the base point
     parties: dict[str, list[tuple[float, float]]]  # continuous: accepted intervals
-    levels: dict[str, list[int]]                   # discrete: accepted level indices
-    overlap: list[tuple[float, float]]             # veto parties, continuous
-    overlap_levels: list[int]                      # veto parties, discrete
+    levels: dict[str, list[int]]  # discrete: accepted level indices
+    overlap: list[tuple[float, float]]  # veto parties, continuous
+    overlap_levels: list[int]  # veto parties, discrete
 
 
 def _intervals(x: np.ndarray, ok: np.ndarray, refine) -> list[tuple[float, float]]:
@@ -101,6 +101,7 @@ def acceptance(report: Report) -> tuple[str, np.ndarray, dict[str, IssueAcceptan
             U = pb.utilities(coords)
             parties = {}
             for i, n in enumerate(names):
+
                 def accepts(v: float, i: int = i, k: int = k) -> bool:
                     c = base.copy()
                     c[k] = v
@@ -120,24 +121,27 @@ def acceptance(report: Report) -> tuple[str, np.ndarray, dict[str, IssueAcceptan
             for i, n in enumerate(names):
                 if veto[i]:
                     overlap = _intersect(overlap, parties[n])
-            out[issue.name] = IssueAcceptance(issue.name, True, float(base[k]), parties, {},
-                                              overlap, [])
+            out[issue.name] = IssueAcceptance(
+                issue.name, True, float(base[k]), parties, {}, overlap, []
+            )
         else:
             L = len(issue.levels or ())
             coords = np.repeat(base[None, :], L, axis=0)
             coords[:, k] = np.arange(L)
             U = pb.utilities(coords)
-            levels = {n: [j for j in range(L) if U[j, i] >= d[i] - AGREE_TOL]
-                      for i, n in enumerate(names)}
-            common = [j for j in range(L)
-                      if all(j in levels[n] for i, n in enumerate(names) if veto[i])]
-            out[issue.name] = IssueAcceptance(issue.name, False, float(base[k]), {}, levels,
-                                              [], common)
+            levels = {
+                n: [j for j in range(L) if U[j, i] >= d[i] - AGREE_TOL] for i, n in enumerate(names)
+            }
+            common = [
+                j for j in range(L) if all(j in levels[n] for i, n in enumerate(names) if veto[i])
+            ]
+            out[issue.name] = IssueAcceptance(
+                issue.name, False, float(base[k]), {}, levels, [], common
+            )
     return where, base, out
 
 
-def plot_ranges(report: Report, *, narrow: bool = False,
-                fig: Figure | None = None) -> Figure:
+def plot_ranges(report: Report, *, narrow: bool = False, fig: Figure | None = None) -> Figure:
     """The ranges figure of ``report`` (see the module docstring).
 
     ``narrow=True`` draws it for an A4 page (one column of panels up to
@@ -158,33 +162,55 @@ def _draw(report: Report, narrow: bool, fig: Figure | None) -> Figure:
     res = acceptance(report)
     if res is None:  # pragma: no cover - only when no solver could produce any point
         from ..errors import ScenarioError
+
         raise ScenarioError("no outcome to hold the other issues at", "", s.file)
     where, base, acc = res
     issues = list(s.issues)
     K = len(issues)
     ncols = 1 if K <= (4 if narrow else 3) else 2
     nrows = -(-K // ncols)
-    rows = ["bargaining range"] + [n if p.veto else f"{n} (no veto)"
-                                   for n, p in zip(names, s.parties)]
+    rows = ["bargaining range"] + [
+        n if p.veto else f"{n} (no veto)" for n, p in zip(names, s.parties)
+    ]
     R = len(rows)
     panel_h = 0.30 * R + 1.05
     width = (9.0 if narrow else 10.0) if ncols == 1 else (10.0 if narrow else 13.0)
     deal = report.range.deal_possible
 
-    title = "What each party accepts, issue by issue" if deal else \
-        "What each party accepts: no common ground on every issue at once"
+    title = (
+        "What each party accepts, issue by issue"
+        if deal
+        else "What each party accepts: no common ground on every issue at once"
+    )
     base_out = pb.space.decode(base)
-    explain = (f"Each issue swept alone, the others held at {where}: "
-               f"{outcome_text(report, base_out)}. A party accepts a value if it gets at least "
-               "its reservation value.")
+    explain = (
+        f"Each issue swept alone, the others held at {where}: "
+        f"{outcome_text(report, base_out)}. A party accepts a value if it gets at least "
+        "its reservation value."
+    )
     sub = [subtitle(s), explain]
     footer = source_line(s, "ranges")
-    handles = [Patch(fc=pal.HIGHLIGHT, ec=pal.HIGHLIGHT_EDGE, lw=1.2,
-                     label="bargaining range (every veto party accepts, others held)"),
-               Patch(fc=pal.RANGE_BAR, ec="none",
-                     label="range over the whole agreement set (others free)"),
-               Line2D([], [], color=pal.INK, ls=":", lw=1.2, marker="*", ms=11,
-                      label=f"value at {where.replace(' (no deal is possible)', '')}")]
+    handles = [
+        Patch(
+            fc=pal.HIGHLIGHT,
+            ec=pal.HIGHLIGHT_EDGE,
+            lw=1.2,
+            label="bargaining range (every veto party accepts, others held)",
+        ),
+        Patch(
+            fc=pal.RANGE_BAR, ec="none", label="range over the whole agreement set (others free)"
+        ),
+        Line2D(
+            [],
+            [],
+            color=pal.INK,
+            ls=":",
+            lw=1.2,
+            marker="*",
+            ms=11,
+            label=f"value at {where.replace(' (no deal is possible)', '')}",
+        ),
+    ]
     handles += [Patch(fc=styles[n].color, ec="none", label=n) for n in names]
     if any(not p.veto for p in s.parties):
         handles.append(Patch(fc="white", ec=pal.MUTED, hatch="////", label="party without veto"))
@@ -211,29 +237,53 @@ def _draw(report: Report, narrow: bool, fig: Figure | None) -> Figure:
             lo, hi = issue.range
             span = hi - lo
             for olo, ohi in a.overlap:
-                ax.axvspan(olo, max(ohi, olo + span * 0.002), color=pal.HIGHLIGHT, zorder=0,
-                           lw=0)
+                ax.axvspan(olo, max(ohi, olo + span * 0.002), color=pal.HIGHLIGHT, zorder=0, lw=0)
             yb = y_of["bargaining range"]
             if ir is not None and ir.min is not None and ir.max is not None:
-                ax.broken_barh([(ir.min, max(ir.max - ir.min, span * 0.004))], (yb - 0.16, 0.32),
-                               color=pal.RANGE_BAR, zorder=2)
+                ax.broken_barh(
+                    [(ir.min, max(ir.max - ir.min, span * 0.004))],
+                    (yb - 0.16, 0.32),
+                    color=pal.RANGE_BAR,
+                    zorder=2,
+                )
             elif not a.overlap:
-                ax.text(lo + span / 2, yb, "none", ha="center", va="center", fontsize=9,
-                        color=pal.MUTED)
+                ax.text(
+                    lo + span / 2, yb, "none", ha="center", va="center", fontsize=9, color=pal.MUTED
+                )
             for olo, ohi in a.overlap:
-                ax.broken_barh([(olo, max(ohi - olo, span * 0.004))], (yb - 0.34, 0.68),
-                               facecolor="none", edgecolor=pal.HIGHLIGHT_EDGE, lw=1.2, zorder=3)
+                ax.broken_barh(
+                    [(olo, max(ohi - olo, span * 0.004))],
+                    (yb - 0.34, 0.68),
+                    facecolor="none",
+                    edgecolor=pal.HIGHLIGHT_EDGE,
+                    lw=1.2,
+                    zorder=3,
+                )
             for n, p in zip(names, s.parties):
                 y = y_of[n if p.veto else f"{n} (no veto)"]
                 segs = [(x0, max(x1 - x0, span * 0.004)) for x0, x1 in a.parties[n]]
                 if segs:
-                    ax.broken_barh(segs, (y - 0.3, 0.6), facecolor=styles[n].color if p.veto
-                                   else "white", edgecolor=styles[n].color, lw=1.2,
-                                   hatch=None if p.veto else "////", zorder=3,
-                                   alpha=1.0, gid=f"accept:{n}")
+                    ax.broken_barh(
+                        segs,
+                        (y - 0.3, 0.6),
+                        facecolor=styles[n].color if p.veto else "white",
+                        edgecolor=styles[n].color,
+                        lw=1.2,
+                        hatch=None if p.veto else "////",
+                        zorder=3,
+                        alpha=1.0,
+                        gid=f"accept:{n}",
+                    )
                 else:
-                    ax.text(lo + span / 2, y, "accepts no value here", ha="center",
-                            va="center", fontsize=9, color=pal.MUTED)
+                    ax.text(
+                        lo + span / 2,
+                        y,
+                        "accepts no value here",
+                        ha="center",
+                        va="center",
+                        fontsize=9,
+                        color=pal.MUTED,
+                    )
             ax.set_xlim(lo - 0.02 * span, hi + 0.02 * span)
             ax.axvline(a.base, color=pal.INK, ls=":", lw=1.2, zorder=4)
             ax.plot(a.base, R - 0.35, marker="*", ms=11, color=pal.INK, clip_on=False, zorder=5)
@@ -244,8 +294,9 @@ def _draw(report: Report, narrow: bool, fig: Figure | None) -> Figure:
                 ax.axvspan(j - 0.5, j + 0.5, color=pal.HIGHLIGHT, zorder=0, lw=0)
             yb = y_of["bargaining range"]
             if not in_range and not a.overlap_levels:
-                ax.text((L - 1) / 2, yb, "none", ha="center", va="center", fontsize=9,
-                        color=pal.MUTED)
+                ax.text(
+                    (L - 1) / 2, yb, "none", ha="center", va="center", fontsize=9, color=pal.MUTED
+                )
             for j, level in enumerate(levels):
                 if level in in_range:
                     ax.add_patch(_cell(j, yb, pal.RANGE_BAR, None, "none", small=True))
@@ -256,8 +307,9 @@ def _draw(report: Report, narrow: bool, fig: Figure | None) -> Figure:
                 col = styles[n].color
                 for j in range(L):
                     if j in a.levels[n]:
-                        ax.add_patch(_cell(j, y, col if p.veto else "white",
-                                           None if p.veto else "////", col))
+                        ax.add_patch(
+                            _cell(j, y, col if p.veto else "white", None if p.veto else "////", col)
+                        )
                     else:
                         ax.add_patch(_cell(j, y, "white", None, "#BBBBBB", dashed=True))
             ax.set_xlim(-0.5, L - 0.5)
@@ -281,5 +333,14 @@ def _cell(j: float, y: float, face, hatch, edge, dashed: bool = False, small: bo
     from matplotlib.patches import Rectangle
 
     w, h = (0.7, 0.32) if small else (0.8, 0.6)
-    return Rectangle((j - w / 2, y - h / 2), w, h, facecolor=face, edgecolor=edge, hatch=hatch,
-                     lw=1.0 if not dashed else 0.8, ls="--" if dashed else "-", zorder=3)
+    return Rectangle(
+        (j - w / 2, y - h / 2),
+        w,
+        h,
+        facecolor=face,
+        edgecolor=edge,
+        hatch=hatch,
+        lw=1.0 if not dashed else 0.8,
+        ls="--" if dashed else "-",
+        zorder=3,
+    )

@@ -21,8 +21,12 @@ def figure_bytes(fig: Figure, fmt: str, dpi: int = PNG_DPI) -> bytes:
 
     title = getattr(fig, "_negotiation_title", None) or ""
     meta: dict[str, Any] = {
-        "pdf": {"Creator": "negotiation", "Producer": "negotiation (matplotlib)",
-                "CreationDate": None, "Title": title},
+        "pdf": {
+            "Creator": "negotiation",
+            "Producer": "negotiation (matplotlib)",
+            "CreationDate": None,
+            "Title": title,
+        },
         "svg": {"Creator": "negotiation", "Date": None, "Title": title},
         "png": {"Software": "negotiation (matplotlib)", "Title": title},
     }.get(fmt, {})
@@ -36,8 +40,9 @@ def output_format(path: str) -> str:
     """``png``, ``svg`` or ``pdf`` from the suffix; other suffixes are an :class:`OutputError`."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in FORMATS:
-        raise OutputError(f"{path}: unsupported output format '{suffix or '(none)'}'; "
-                          "use .png, .svg or .pdf")
+        raise OutputError(
+            f"{path}: unsupported output format '{suffix or '(none)'}'; use .png, .svg or .pdf"
+        )
     return FORMATS[suffix]
 
 

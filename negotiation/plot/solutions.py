@@ -41,8 +41,9 @@ def row_label(report: Report, m: Mark, short: bool = False) -> str:
     return f"{m.label} (proposal; {', '.join(rejecting)} {verb})"
 
 
-def plot_solutions(report: Report, *, narrow: bool = False, frame: bool = True,
-                   fig: Figure | None = None) -> Figure:
+def plot_solutions(
+    report: Report, *, narrow: bool = False, frame: bool = True, fig: Figure | None = None
+) -> Figure:
     """The solutions figure of ``report`` (see the module docstring).
 
     ``narrow=True`` puts at most two panels abreast (for A4 print);
@@ -84,12 +85,16 @@ def _draw(report: Report, narrow: bool, frame: bool, fig: Figure | None) -> Figu
     if frame:
         if deal:
             title = "Where each solution and proposal lands"
-            explain = ("One panel per issue; shaded: the issue's values found in some agreement "
-                       "every veto party accepts.")
+            explain = (
+                "One panel per issue; shaded: the issue's values found in some agreement "
+                "every veto party accepts."
+            )
         else:
             title = "No deal: the proposals and the closest outcome, issue by issue"
-            explain = ("No outcome gives every veto party its reservation value, so there are "
-                       "no bargaining solutions to show.")
+            explain = (
+                "No outcome gives every veto party its reservation value, so there are "
+                "no bargaining solutions to show."
+            )
         sub = [subtitle(s), explain]
         footer = source_line(s, "solutions")
         head = header_height(title, sub, footer, width)
@@ -112,8 +117,9 @@ def _draw(report: Report, narrow: bool, frame: bool, fig: Figure | None) -> Figu
         levels = issue.levels or ()
         if issue.continuous:
             if ir is not None and ir.min is not None and ir.max is not None:
-                ax.axvspan(ir.min, max(ir.max, ir.min + span * 0.003), color=pal.HIGHLIGHT,
-                           lw=0, zorder=0)
+                ax.axvspan(
+                    ir.min, max(ir.max, ir.min + span * 0.003), color=pal.HIGHLIGHT, lw=0, zorder=0
+                )
             ax.set_xlim(lo - 0.04 * span, hi + 0.04 * span)
             ax.tick_params(axis="x", labelsize=tick_size)
         else:
@@ -132,19 +138,36 @@ def _draw(report: Report, narrow: bool, frame: bool, fig: Figure | None) -> Figu
             ax.plot(x, y_of[j], **style, zorder=4, gid=f"{m.kind}:{m.key}")
             if issue.continuous:
                 right = x <= lo + 0.72 * span
-                ax.annotate(issue_value(issue, x), (x, y_of[j]), xytext=(9 if right else -9, 0),
-                            textcoords="offset points", ha="left" if right else "right",
-                            va="center", fontsize=value_size, color="#333333", zorder=5)
+                ax.annotate(
+                    issue_value(issue, x),
+                    (x, y_of[j]),
+                    xytext=(9 if right else -9, 0),
+                    textcoords="offset points",
+                    ha="left" if right else "right",
+                    va="center",
+                    fontsize=value_size,
+                    color="#333333",
+                    zorder=5,
+                )
         if 0 < n_sol < len(mk):
             ax.axhline(R - n_sol - 0.5, color="#AAAAAA", lw=0.8, zorder=1)
         ax.set_ylim(-0.7, R - 0.3)
         ax.set_yticks([y_of[j] for j in range(R)], rows, fontsize=label_size)
         ax.tick_params(axis="y", length=0)
         ax.grid(False, axis="y")
-        ax.set_xlabel(issue_label(issue, panel_w, size=tick_size if not frame else 11.0),
-                      fontsize=None if frame else tick_size)
+        ax.set_xlabel(
+            issue_label(issue, panel_w, size=tick_size if not frame else 11.0),
+            fontsize=None if frame else tick_size,
+        )
         ax.set_title(issue.name, fontsize=12 if frame else 9.5)
         if not mk:
-            ax.text(0.5, 0.5, "no solutions or proposals", transform=ax.transAxes,
-                    ha="center", va="center", color=pal.MUTED)
+            ax.text(
+                0.5,
+                0.5,
+                "no solutions or proposals",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color=pal.MUTED,
+            )
     return fig

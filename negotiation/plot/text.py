@@ -50,8 +50,13 @@ def _advance(ch: str, family: str, weight: str, style: str) -> float:
     return w
 
 
-def text_width(text: str, size: float, weight: str = "normal", style: str = "normal",
-               family: str = "DejaVu Sans") -> float:
+def text_width(
+    text: str,
+    size: float,
+    weight: str = "normal",
+    style: str = "normal",
+    family: str = "DejaVu Sans",
+) -> float:
     """Width of one line of ``text`` in points."""
     return size * sum(_advance(ch, family, weight, style) for ch in str(text))
 
@@ -68,8 +73,9 @@ def _split_word(word: str, width_pt: float, measure: Callable[[str], float]) -> 
     return out + ([word] if word else [])
 
 
-def wrap_measured(text: str, width_pt: float, measure: Callable[[str], float],
-                  break_words: bool = False) -> list[str]:
+def wrap_measured(
+    text: str, width_pt: float, measure: Callable[[str], float], break_words: bool = False
+) -> list[str]:
     """Greedy word wrap of ``text`` to ``width_pt``, measuring with ``measure(text) -> pt``;
     ``\\n`` starts a new line. With ``break_words`` a word wider than the line is cut."""
     lines: list[str] = []
@@ -97,8 +103,13 @@ def wrap_measured(text: str, width_pt: float, measure: Callable[[str], float],
     return lines
 
 
-def wrap(text: str, width_pt: float, size: float, weight: str = "normal",
-         style: str = "normal", break_words: bool = False) -> list[str]:
+def wrap(
+    text: str,
+    width_pt: float,
+    size: float,
+    weight: str = "normal",
+    style: str = "normal",
+    break_words: bool = False,
+) -> list[str]:
     """Greedy word wrap of ``text`` in the house font (see :func:`wrap_measured`)."""
-    return wrap_measured(text, width_pt, lambda t: text_width(t, size, weight, style),
-                         break_words)
+    return wrap_measured(text, width_pt, lambda t: text_width(t, size, weight, style), break_words)

@@ -29,8 +29,10 @@ def house_style() -> Iterator[None]:
     import matplotlib
     from cycler import cycler
 
-    with matplotlib.rc_context(fname=STYLE_PATH), \
-            matplotlib.rc_context({"axes.prop_cycle": cycler(color=list(palette.PALETTE))}):
+    with (
+        matplotlib.rc_context(fname=STYLE_PATH),
+        matplotlib.rc_context({"axes.prop_cycle": cycler(color=list(palette.PALETTE))}),
+    ):
         yield
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.lines import Line2D
@@ -77,10 +77,16 @@ def _grid_shape(n: int, narrow: bool = False) -> tuple[int, int]:
     return math.ceil(n / 3), 3
 
 
-def plot_utility_space(report: Report, *, max_panels: int = 6,
-                       max_points: int = MAX_POINTS, narrow: bool = False,
-                       fig: Figure | None = None, ax: Axes | None = None,
-                       pair: tuple[str, str] | None = None) -> Figure:
+def plot_utility_space(
+    report: Report,
+    *,
+    max_panels: int = 6,
+    max_points: int = MAX_POINTS,
+    narrow: bool = False,
+    fig: Figure | None = None,
+    ax: Axes | None = None,
+    pair: tuple[str, str] | None = None,
+) -> Figure:
     """The utility-space figure of ``report`` (see the module docstring).
 
     ``narrow=True`` lays the panels out at most two abreast (for A4 print).
@@ -95,34 +101,36 @@ def plot_utility_space(report: Report, *, max_panels: int = 6,
         return _draw(report, max_panels, max_points, narrow, fig)
 
 
-def _draw_into(report: Report, ax: Axes, pair: tuple[str, str] | None,
-               max_points: int) -> Figure:
+def _draw_into(report: Report, ax: Axes, pair: tuple[str, str] | None, max_points: int) -> Figure:
     names = report.problem.names
     if pair is None:
         a, b = party_pairs(report, 1)[0][0]
     else:
         unknown = [n for n in pair if n not in names]
         if unknown:
-            raise ValueError(f"unknown part{'y' if len(unknown) == 1 else 'ies'} "
-                             f"{', '.join(map(repr, unknown))}; parties: {', '.join(names)}")
+            raise ValueError(
+                f"unknown part{'y' if len(unknown) == 1 else 'ies'} "
+                f"{', '.join(map(repr, unknown))}; parties: {', '.join(names)}"
+            )
         a, b = names.index(pair[0]), names.index(pair[1])
     mk = marks(report)
     pts, dpt, front = _panel(ax, report, a, b, mk, max_points, titled=False)
     any_agreement = bool(report.problem.agreement.any())
     handles = _legend_handles(names, pal.party_styles(names), [(a, b)], mk, any_agreement)
     ax.legend(handles=handles, fontsize=7, loc="best", frameon=True, framealpha=0.9)
-    fig = ax.figure
-    if not hasattr(fig.canvas, "get_renderer"):     # a bare Figure: give it an Agg canvas
+    fig: Any = ax.figure
+    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure: give it an Agg canvas
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)
     fig.canvas.draw()
     _label(ax, mk, pts, dpt, front)
-    return fig  # type: ignore[return-value]
+    return fig
 
 
-def _draw(report: Report, max_panels: int, max_points: int, narrow: bool,
-          fig: Figure | None) -> Figure:
+def _draw(
+    report: Report, max_panels: int, max_points: int, narrow: bool, fig: Figure | None
+) -> Figure:
     s, pb = report.scenario, report.problem
     names = pb.names
     styles = pal.party_styles(names)
@@ -135,15 +143,22 @@ def _draw(report: Report, max_panels: int, max_points: int, narrow: bool,
 
     handles = _legend_handles(names, styles, pairs, mk, len(agree_idx) > 0)
     ncol = min(len(handles), 3 if (len(pairs) == 1 or narrow) else 4)
-    title = "Utility space: the agreement set and the Pareto frontier" if deal else \
-        "Utility space: no outcome satisfies every veto party"
+    title = (
+        "Utility space: the agreement set and the Pareto frontier"
+        if deal
+        else "Utility space: no outcome satisfies every veto party"
+    )
     sub = [subtitle(s)]
     if len(agree_idx):
-        expl = ("Each dot is one outcome of the analysis grid; purple: acceptable to every "
-                f"veto party ({', '.join(veto_names)}).")
+        expl = (
+            "Each dot is one outcome of the analysis grid; purple: acceptable to every "
+            f"veto party ({', '.join(veto_names)})."
+        )
     else:
-        expl = ("Each dot is one outcome of the analysis grid; none is acceptable to every "
-                f"veto party ({', '.join(veto_names)}).")
+        expl = (
+            "Each dot is one outcome of the analysis grid; none is acceptable to every "
+            f"veto party ({', '.join(veto_names)})."
+        )
     if len(names) > 2:
         expl += " Panels project onto pairs of parties"
         expl += f" ({left_out} more pairs not shown)." if left_out else "."
@@ -155,12 +170,14 @@ def _draw(report: Report, max_panels: int, max_points: int, narrow: bool,
     body = decorate(fig, title, sub, source_line(s, "utility-space"))
     grid, lax = panels(fig, nrows, ncols, body, legend_rows(len(handles), ncol))
     axes = grid.ravel()
-    for ax in axes[len(pairs):]:
+    for ax in axes[len(pairs) :]:
         ax.set_visible(False)
     legend_in(lax, handles, ncol)
 
-    drawn = [(ax, *_panel(ax, report, a, b, mk, max_points, titled=len(pairs) > 1))
-             for ax, (a, b) in zip(axes, pairs)]
+    drawn = [
+        (ax, *_panel(ax, report, a, b, mk, max_points, titled=len(pairs) > 1))
+        for ax, (a, b) in zip(axes, pairs)
+    ]
     # labels go last, on the final layout
     fig.canvas.draw()
     for ax, pts, dpt, front in drawn:
@@ -181,8 +198,7 @@ def _panel(ax: Axes, report: Report, a: int, b: int, mk, max_points: int, titled
     dpt = (float(d[a]), 0.0 if single else float(d[b]))
     pts = [(m.utilities[names[a]], 0.0 if single else m.utilities[names[b]]) for m in mk]
     xs = np.concatenate([U[:, a], [dpt[0]], [p[0] for p in pts]])
-    ys = np.concatenate([np.zeros(1) if single else U[:, b], [dpt[1]],
-                         [p[1] for p in pts]])
+    ys = np.concatenate([np.zeros(1) if single else U[:, b], [dpt[1]], [p[1] for p in pts]])
     lims = []
     for vals in (xs, ys):
         lo, hi = float(np.min(vals)), float(np.max(vals))
@@ -204,16 +220,33 @@ def _panel(ax: Axes, report: Report, a: int, b: int, mk, max_points: int, titled
             front = pairwise_frontier(report.pareto.utilities[:, [a, b]])
         else:
             front = pairwise_frontier(U[agree_idx][:, [a, b]])
-        ax.plot(front[:, 0], front[:, 1], color=pal.FRONTIER, lw=2.0, zorder=3,
-                solid_capstyle="round", gid="frontier")
+        ax.plot(
+            front[:, 0],
+            front[:, 1],
+            color=pal.FRONTIER,
+            lw=2.0,
+            zorder=3,
+            solid_capstyle="round",
+            gid="frontier",
+        )
     ax.axvline(d[a], color=styles[names[a]].color, ls="--", lw=1.3, zorder=2.5)
     if not single:
         ax.axhline(d[b], color=styles[names[b]].color, ls="--", lw=1.3, zorder=2.5)
-    ax.plot(*dpt, marker=DISAGREEMENT_MARKER[0], ms=DISAGREEMENT_MARKER[1],
-            color=pal.INK, mec="white", mew=0.8, ls="none", zorder=5, gid="disagreement")
+    ax.plot(
+        *dpt,
+        marker=DISAGREEMENT_MARKER[0],
+        ms=DISAGREEMENT_MARKER[1],
+        color=pal.INK,
+        mec="white",
+        mew=0.8,
+        ls="none",
+        zorder=5,
+        gid="disagreement",
+    )
     for m, (x, y) in zip(mk, pts):
-        ax.plot(x, y, **m.style(), zorder=5.5 if m.kind == "solution" else 5,
-                gid=f"{m.kind}:{m.key}")
+        ax.plot(
+            x, y, **m.style(), zorder=5.5 if m.kind == "solution" else 5, gid=f"{m.kind}:{m.key}"
+        )
     ax.set_xlabel(utility_label(names[a]))
     if single:
         ax.set_yticks([])
@@ -232,11 +265,13 @@ def _label(ax: Axes, mk, pts, dpt, front) -> None:
     g_texts = [" = ".join(dict.fromkeys(texts[i] for i in g)) for g in groups]
     avoid = front[:: max(1, len(front) // 300)] if len(front) else None
     ax._negotiation_labels = place_labels(  # type: ignore[attr-defined]
-        ax, g_anchors, g_texts, avoid=avoid)
+        ax, g_anchors, g_texts, avoid=avoid
+    )
 
 
-def _cloud(ax, x: np.ndarray, y: np.ndarray, color: str, lims, max_points: int, seed: int,
-           size: float) -> None:
+def _cloud(
+    ax, x: np.ndarray, y: np.ndarray, color: str, lims, max_points: int, seed: int, size: float
+) -> None:
     """Outcomes as dots, or, when there are many, as a raster of occupied cells.
 
     The raster shows the full extent of the set (a random sample of a large
@@ -261,23 +296,47 @@ def _cloud(ax, x: np.ndarray, y: np.ndarray, color: str, lims, max_points: int, 
 
     rgba = np.zeros((bins, bins, 4))
     rgba[grown] = to_rgba(color)
-    ax.imshow(rgba, extent=(x0, x1, y0, y1), origin="lower", aspect="auto",
-              interpolation="nearest", zorder=1 + seed, rasterized=True)
+    ax.imshow(
+        rgba,
+        extent=(x0, x1, y0, y1),
+        origin="lower",
+        aspect="auto",
+        interpolation="nearest",
+        zorder=1 + seed,
+        rasterized=True,
+    )
 
 
 def _legend_handles(names, styles, pairs, mk, any_agreement: bool) -> list:
-    handles = [Line2D([], [], ls="none", marker="s", ms=6, color=pal.CLOUD,
-                      label="grid outcome")]
+    handles = [Line2D([], [], ls="none", marker="s", ms=6, color=pal.CLOUD, label="grid outcome")]
     if any_agreement:
-        handles.append(Line2D([], [], ls="none", marker="s", ms=6, color=pal.AGREEMENT,
-                              label="acceptable to every veto party"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker="s",
+                ms=6,
+                color=pal.AGREEMENT,
+                label="acceptable to every veto party",
+            )
+        )
     if any_agreement and any(a != b for a, b in pairs):
         handles.append(Line2D([], [], color=pal.FRONTIER, lw=2, label="Pareto frontier"))
-    handles.append(Line2D([], [], ls="none", marker="X", ms=8, color=pal.INK,
-                          label="disagreement point"))
+    handles.append(
+        Line2D([], [], ls="none", marker="X", ms=8, color=pal.INK, label="disagreement point")
+    )
     for n in names:
         if any(n in (names[a], names[b]) for a, b in pairs):
-            handles.append(Line2D([], [], color=styles[n].color, ls="--", lw=1.3,
-                                  label=f"reservation value of {n}"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=styles[n].color,
+                    ls="--",
+                    lw=1.3,
+                    label=f"reservation value of {n}",
+                )
+            )
     handles += package_handles(mk)
     return handles

@@ -104,15 +104,19 @@ class Assumption:
         if self.rescale:
             rest = 1.0 - float(self.value)
             for path, p in self.rescale:
-                out[path] = (p * (1.0 - x) / rest if rest > 1e-12
-                             else (1.0 - x) / len(self.rescale))
+                out[path] = p * (1.0 - x) / rest if rest > 1e-12 else (1.0 - x) / len(self.rescale)
         return out
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (for JSON): path, label, value, range, note, targets."""
-        return {"path": self.path, "label": self.label, "value": copy_data(self.value),
-                "range": None if self.range is None else list(self.range),
-                "note": self.note, "targets": list(self.targets)}
+        return {
+            "path": self.path,
+            "label": self.label,
+            "value": copy_data(self.value),
+            "range": None if self.range is None else list(self.range),
+            "note": self.note,
+            "targets": list(self.targets),
+        }
 
     def __repr__(self) -> str:
         value = self.value if self.scalar else type(self.value).__name__
@@ -146,15 +150,21 @@ def assumptions(scenario: Scenario) -> list[Assumption]:
     for iname, ispec in _mapping(data.get("issues")).items():
         for key, entry in _marks(ispec.get("evidence") if isinstance(ispec, dict) else None):
             sub = (key,) if key and _get(data, ("issues", iname, key)) is not _MISSING else ()
-            add(_make(data, ("issues", iname) + sub, entry, f"issue {iname} {key}".strip(),
-                      "issue"), len(sub))
+            add(
+                _make(
+                    data, ("issues", iname) + sub, entry, f"issue {iname} {key}".strip(), "issue"
+                ),
+                len(sub),
+            )
     for pname, pspec in _mapping(data.get("parties")).items():
         evidence = _mapping(pspec.get("evidence")) if isinstance(pspec, dict) else {}
         for key, ev in evidence.items():
             for _, entry in _marks(ev):
                 for path, label in _party_paths(data, pname, key):
-                    add(_make(data, path, entry, label, "values" if path[2] == "values" else ""),
-                        key.count(".") + 1)
+                    add(
+                        _make(data, path, entry, label, "values" if path[2] == "values" else ""),
+                        key.count(".") + 1,
+                    )
     conflict = data.get("conflict")
     if isinstance(conflict, dict):
         for key, entry in _marks(conflict.get("evidence")):
@@ -162,8 +172,9 @@ def assumptions(scenario: Scenario) -> list[Assumption]:
                 add(a, key.count(".") + 1 if key else 0)
     for name, prop in _mapping(data.get("proposals")).items():
         for _, entry in _marks(prop.get("evidence") if isinstance(prop, dict) else None):
-            add(_make(data, ("proposals", name, "outcome"), entry, f"proposal {name}",
-                      "outcome"), 0)
+            add(
+                _make(data, ("proposals", name, "outcome"), entry, f"proposal {name}", "outcome"), 0
+            )
     for key, ev in _mapping(data.get("evidence")).items():
         path = tuple(key.split("."))
         if _get(data, path) is not _MISSING:
@@ -203,8 +214,11 @@ def _default(data: Any, path: Path) -> Any:
     """The value the loader uses when the file leaves ``path`` out (``_MISSING``: none)."""
     if len(path) == 3 and path[0] == "parties":
         return {"power": 1.0, "veto": True, "batna": None}.get(str(path[2]), _MISSING)
-    if path[:1] == ("parties",) and path[2:] == ("batna", "cost") \
-            and isinstance(_get(data, path[:3]), dict):
+    if (
+        path[:1] == ("parties",)
+        and path[2:] == ("batna", "cost")
+        and isinstance(_get(data, path[:3]), dict)
+    ):
         return 0.0
     if path[:2] == ("conflict", "costs") and len(path) == 3:
         return 0.0
@@ -237,23 +251,34 @@ def _conflict(data: Any, key: str, entry: dict[str, Any]) -> list[Assumption]:
     if "probab" in key:
         outcomes = _get(data, base + ("outcomes",))
         outcomes = outcomes if isinstance(outcomes, list) else []
-        probs = [(j, float(o["probability"])) for j, o in enumerate(outcomes)
-                 if isinstance(o, dict) and _number(o.get("probability"))]
+        probs = [
+            (j, float(o["probability"]))
+            for j, o in enumerate(outcomes)
+            if isinstance(o, dict) and _number(o.get("probability"))
+        ]
         out = []
         for j, _ in probs:
             name = outcomes[j].get("label") or f"outcome {j}"
-            others = tuple((dotted(base + ("outcomes", k, "probability")), q)
-                           for k, q in probs if k != j)
-            a = _make(data, base + ("outcomes", j, "probability"), entry,
-                      f"conflict probability of {name}", "")
+            others = tuple(
+                (dotted(base + ("outcomes", k, "probability")), q) for k, q in probs if k != j
+            )
+            a = _make(
+                data,
+                base + ("outcomes", j, "probability"),
+                entry,
+                f"conflict probability of {name}",
+                "",
+            )
             if a is not None:
-                out.append(Assumption(a.path, a.value, a.range, a.label, a.note, a.targets,
-                                      others))
+                out.append(Assumption(a.path, a.value, a.range, a.label, a.note, a.targets, others))
         return out
     if key == "costs":
         costs = _mapping(_get(data, base + ("costs",)))
-        return [a for p in costs if (a := _make(data, base + ("costs", p), entry,
-                                                f"conflict costs.{p}", "")) is not None]
+        return [
+            a
+            for p in costs
+            if (a := _make(data, base + ("costs", p), entry, f"conflict costs.{p}", "")) is not None
+        ]
     parts = tuple(int(p) if p.isdigit() else p for p in key.split(".")) if key else ()
     path = base + parts if key else base
     a = _make(data, path, entry, f"conflict {key or 'lottery'}", "outcome")
@@ -264,8 +289,7 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _make(data: Any, path: Path, entry: dict[str, Any], label: str,
-          kind: str) -> Assumption | None:
+def _make(data: Any, path: Path, entry: dict[str, Any], label: str, kind: str) -> Assumption | None:
     """The assumption at ``path`` (``None`` if the file has no such parameter).
 
     ``kind`` says which numbers of a group the range may apply to: ``"values"``
@@ -285,13 +309,15 @@ def _make(data: Any, path: Path, entry: dict[str, Any], label: str,
     targets: list[tuple[Path, float]] = []
     if bounds is not None and kind != "issue":
         lo, hi = bounds
-        targets = [(p, v) for p, v in _leaves(value, path, kind, path[-1] == "outcome")
-                   if lo <= v <= hi]
+        targets = [
+            (p, v) for p, v in _leaves(value, path, kind, path[-1] == "outcome") if lo <= v <= hi
+        ]
     if len(targets) == 1:
-        (tpath, tvalue), = targets
+        ((tpath, tvalue),) = targets
         return Assumption(dotted(tpath), tvalue, bounds, label, note, (dotted(tpath),))
-    return Assumption(dotted(path), copy_data(value), bounds, label, note,
-                      tuple(dotted(p) for p, _ in targets))
+    return Assumption(
+        dotted(path), copy_data(value), bounds, label, note, tuple(dotted(p) for p, _ in targets)
+    )
 
 
 def _leaves(node: Any, path: Path, kind: str, inside: bool = False) -> list[tuple[Path, float]]:
@@ -303,9 +329,11 @@ def _leaves(node: Any, path: Path, kind: str, inside: bool = False) -> list[tupl
     elif isinstance(node, list):
         if kind == "values" and path[-1:] == ("points",):
             # [[x, v], ...]: only the values v are judgements
-            return [(path + (j, 1), float(p[1])) for j, p in enumerate(node)
-                    if isinstance(p, list) and len(p) == 2 and _number(p[1])
-                    and 0.0 < p[1] < 1.0]
+            return [
+                (path + (j, 1), float(p[1]))
+                for j, p in enumerate(node)
+                if isinstance(p, list) and len(p) == 2 and _number(p[1]) and 0.0 < p[1] < 1.0
+            ]
         for j, v in enumerate(node):
             out += _leaves(v, path + (j,), kind, inside)
     elif _number(node):

@@ -51,16 +51,26 @@ def check_name(ctx: _Ctx, name: Any, path: Path, what: str, dots: bool = True) -
     if not isinstance(name, str):
         raise ctx.error(path, f"the name of {what} must be text, got {render(name)}")
     if not name.strip():
-        raise ctx.error(path, f"the name of {what} is empty; give it a name"
-                        if not name else f"the name of {what} is blank ({quote(name)})")
+        raise ctx.error(
+            path,
+            f"the name of {what} is empty; give it a name"
+            if not name
+            else f"the name of {what} is blank ({quote(name)})",
+        )
     for ch in name:
         if unicodedata.category(ch) in _BAD_IN_NAMES or noncharacter(ch):
-            raise ctx.error(path, f"the name {quote(name)} contains {char_name(ch)}, an "
-                                  "invisible or control character")
+            raise ctx.error(
+                path,
+                f"the name {quote(name)} contains {char_name(ch)}, an "
+                "invisible or control character",
+            )
     if not dots and "." in name:
-        raise ctx.error(path, f"the name {quote(name)} contains a dot, but issue names are "
-                              "parts of dotted paths such as 'values.<issue>.exponent'; use "
-                              "another character (e.g. '_')")
+        raise ctx.error(
+            path,
+            f"the name {quote(name)} contains a dot, but issue names are "
+            "parts of dotted paths such as 'values.<issue>.exponent'; use "
+            "another character (e.g. '_')",
+        )
 
 
 def check_numbers(ctx: _Ctx, data: Any, path: Path = ()) -> None:
@@ -77,13 +87,19 @@ def check_numbers(ctx: _Ctx, data: Any, path: Path = ()) -> None:
         if isinstance(data, float) and not math.isfinite(data):
             return
         if abs(data) > MAX_MAGNITUDE:
-            raise ctx.error(path, f"{ctx.show(path, data)} is too large: numbers in a scenario "
-                                  f"are at most {_power(MAX_MAGNITUDE)} in size (choose a "
-                                  "larger unit)")
+            raise ctx.error(
+                path,
+                f"{ctx.show(path, data)} is too large: numbers in a scenario "
+                f"are at most {_power(MAX_MAGNITUDE)} in size (choose a "
+                "larger unit)",
+            )
         if data and abs(data) < MIN_MAGNITUDE and False:
-            raise ctx.error(path, f"{ctx.show(path, data)} is too small: numbers in a scenario "
-                                  f"are 0 or at least {_power(MIN_MAGNITUDE)} in size (write 0, "
-                                  "or choose a smaller unit)")
+            raise ctx.error(
+                path,
+                f"{ctx.show(path, data)} is too small: numbers in a scenario "
+                f"are 0 or at least {_power(MIN_MAGNITUDE)} in size (write 0, "
+                "or choose a smaller unit)",
+            )
 
 
 def _power(x: float) -> str:
@@ -122,31 +138,45 @@ def check_size(ctx: _Ctx, issues: tuple[Issue, ...], n_parties: int, path: Path)
     """The grid, the utility matrix and the breakpoint work within :mod:`~.limits`."""
     for issue in issues:
         if len(issue.kinks) > MAX_BREAKPOINTS:
-            raise ctx.error(("issues", issue.name),
-                            f"the value functions have {len(issue.kinks):,} breakpoints inside "
-                            f"the range of '{issue.name}'; the limit is {MAX_BREAKPOINTS:,} "
-                            "(use fewer points)")
+            raise ctx.error(
+                ("issues", issue.name),
+                f"the value functions have {len(issue.kinks):,} breakpoints inside "
+                f"the range of '{issue.name}'; the limit is {MAX_BREAKPOINTS:,} "
+                "(use fewer points)",
+            )
     sizes = [grid_points(i) for i in issues]
     size = math.prod(sizes)
     dims = " x ".join(f"{s:,}" for s in sizes)
     hint = "lower analysis.grid (solutions and ranges do not depend on the grid)"
     if size > MAX_OUTCOMES:
-        raise ctx.error(path, f"the outcome grid would have {size:,} outcomes ({dims}); the "
-                              f"limit is {MAX_OUTCOMES:,}: {hint}")
+        raise ctx.error(
+            path,
+            f"the outcome grid would have {size:,} outcomes ({dims}); the "
+            f"limit is {MAX_OUTCOMES:,}: {hint}",
+        )
     if size * n_parties > MAX_UTILITIES:
-        raise ctx.error(path, f"{size:,} outcomes x {n_parties} parties is {size * n_parties:,} "
-                              f"utilities; the limit is {MAX_UTILITIES:,}: {hint}")
+        raise ctx.error(
+            path,
+            f"{size:,} outcomes x {n_parties} parties is {size * n_parties:,} "
+            f"utilities; the limit is {MAX_UTILITIES:,}: {hint}",
+        )
     combinations = math.prod(len(i.levels) for i in issues if i.levels is not None)
     if combinations > MAX_COMBINATIONS:
         counts = " x ".join(str(len(i.levels)) for i in issues if i.levels is not None)
-        raise ctx.error(("issues",), f"the discrete issues have {combinations:,} combinations "
-                                     f"of levels ({counts}); the limit is "
-                                     f"{MAX_COMBINATIONS:,}: merge or drop some issues or levels")
+        raise ctx.error(
+            ("issues",),
+            f"the discrete issues have {combinations:,} combinations "
+            f"of levels ({counts}); the limit is "
+            f"{MAX_COMBINATIONS:,}: merge or drop some issues or levels",
+        )
     kinks = sum(len(i.kinks) for i in issues)
     if size * (kinks + 1) > MAX_GRID_WORK:
-        raise ctx.error(path, f"{size:,} outcomes x {kinks + 1:,} breakpoints is "
-                              f"{size * (kinks + 1):,}; the limit is {MAX_GRID_WORK:,}: {hint}, "
-                              "or use value functions with fewer points")
+        raise ctx.error(
+            path,
+            f"{size:,} outcomes x {kinks + 1:,} breakpoints is "
+            f"{size * (kinks + 1):,}; the limit is {MAX_GRID_WORK:,}: {hint}, "
+            "or use value functions with fewer points",
+        )
 
 
 __all__ = ["check_counts", "check_name", "check_numbers", "check_size", "grid_points"]

@@ -31,9 +31,11 @@ def check_evidence_sources(ctx: _Ctx, ev: Any, path: Path, sources: dict[str, An
         epath = path + ((j,) if isinstance(ev, list) else ())
         src = getattr(e, "source", None)
         if src is not None and src not in sources:
-            raise ctx.error(epath + ("source",),
-                            f"source {quote(src)} is not defined under top-level 'sources'"
-                            f"{suggest(src, list(sources))}")
+            raise ctx.error(
+                epath + ("source",),
+                f"source {quote(src)} is not defined under top-level 'sources'"
+                f"{suggest(src, list(sources))}",
+            )
         rng = getattr(e, "range", None)
         if rng is not None and rng[0] > rng[1]:
             lo, hi = (ctx.show(epath + ("range", j), rng[j]) for j in (0, 1))

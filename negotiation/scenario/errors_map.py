@@ -39,14 +39,17 @@ def real_path(data: Any, loc: tuple) -> Path:
 
 
 def path_is_tag(part: str) -> bool:
-    return (any(c in part for c in "[]()-")
-            or part in {"float", "str", "int", "bool", "list", "dict", "tuple", "none"}
-            or part in _model_names())
+    return (
+        any(c in part for c in "[]()-")
+        or part in {"float", "str", "int", "bool", "list", "dict", "tuple", "none"}
+        or part in _model_names()
+    )
 
 
 def _model_names() -> set[str]:
     """Class names of the schema models: pydantic's tag for a model member of a union."""
     from .schema import Spec
+
     names, todo = set(), [Spec]
     while todo:
         cls = todo.pop()
@@ -116,7 +119,7 @@ def _message(err: Mapping[str, Any], path: Path, model: type[BaseModel], shown: 
     msg = re.sub(r" or instance of \w+", "", msg).replace("a valid dictionary", "a mapping")
     msg = msg.replace("dictionary", "mapping")
     if msg.startswith("input should be "):  # the loader's own messages say "must be"
-        msg = "must be " + msg[len("input should be "):]
+        msg = "must be " + msg[len("input should be ") :]
     if kind in ("finite_number",):
         return "must be a finite number (not NaN or infinity)"
     if kind in ("bool_type", "bool_parsing"):
@@ -132,8 +135,9 @@ def _message(err: Mapping[str, Any], path: Path, model: type[BaseModel], shown: 
     return msg
 
 
-def to_scenario_error(exc: ValidationError, data: Any, ctx: _Ctx, model: type[BaseModel],
-                      prefix: Path = ()) -> ScenarioError:
+def to_scenario_error(
+    exc: ValidationError, data: Any, ctx: _Ctx, model: type[BaseModel], prefix: Path = ()
+) -> ScenarioError:
     """The most specific error of ``exc`` as a :class:`ScenarioError`."""
     best = None
     for err in exc.errors():
@@ -141,8 +145,11 @@ def to_scenario_error(exc: ValidationError, data: Any, ctx: _Ctx, model: type[Ba
         # deepest first; then a wrong value over a wrong type (the type error comes from
         # another member of a union); then an unknown key over a missing one (a typo
         # such as 'valus' causes both, and the unknown key is the one to fix)
-        score = (len(path), err["type"] != "model_type" and not err["type"].endswith("_type"),
-                 err["type"] == "extra_forbidden")
+        score = (
+            len(path),
+            err["type"] != "model_type" and not err["type"].endswith("_type"),
+            err["type"] == "extra_forbidden",
+        )
         if best is None or score > best[0]:
             best = (score, err, path)
     assert best is not None, "a ValidationError has at least one error"

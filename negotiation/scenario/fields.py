@@ -57,8 +57,9 @@ def _range(issue: Issue) -> tuple[float, float]:
 def value_function(ctx: _Ctx, spec: Any, issue: Issue, path: Path) -> ValueFunction:
     if issue.levels is not None:
         if not isinstance(spec, dict):
-            raise ctx.error(path, "a discrete issue's value function maps every level to a "
-                                  "number in [0, 1]")
+            raise ctx.error(
+                path, "a discrete issue's value function maps every level to a number in [0, 1]"
+            )
         check_keys(ctx, spec, list(issue.levels), path, f"a level of {quote(issue.name)}")
         vals = []
         for lev in issue.levels:
@@ -75,31 +76,47 @@ def value_function(ctx: _Ctx, spec: Any, issue: Issue, path: Path) -> ValueFunct
             if not xs[j] > xs[j - 1]:
                 raise ctx.error(path + ("points", j), "point x-values must strictly increase")
             if xs[j] - xs[j - 1] < finest:
-                raise ctx.error(path + ("points", j), "point x-values must be at least "
-                                f"{MIN_RELATIVE_WIDTH:g} of the issue's range apart")
+                raise ctx.error(
+                    path + ("points", j),
+                    "point x-values must be at least "
+                    f"{MIN_RELATIVE_WIDTH:g} of the issue's range apart",
+                )
         vs = [_unit_number(ctx, v, path + ("points", j, 1)) for j, (_, v) in enumerate(pts)]
         return PointsValue(tuple(xs), tuple(vs))
     if isinstance(spec, dict) and "ideal" in spec:
         s = ctx.validate(IdealSpec, spec, path)
         if not lo <= s.ideal <= hi:
-            raise ctx.error(path + ("ideal",), f"ideal {ctx.show(path + ('ideal',), s.ideal)} "
-                                                "is outside the issue's range "
-                                                f"{ctx.written_range(issue.name)}")
+            raise ctx.error(
+                path + ("ideal",),
+                f"ideal {ctx.show(path + ('ideal',), s.ideal)} "
+                "is outside the issue's range "
+                f"{ctx.written_range(issue.name)}",
+            )
         if s.worst is not None:
             if s.worst == s.ideal:
                 raise ctx.error(path + ("worst",), "worst must differ from ideal")
             dist = abs(s.worst - s.ideal)
             if dist < finest:
-                raise ctx.error(path + ("worst",), "worst must be at least "
-                                f"{MIN_RELATIVE_WIDTH:g} of the issue's range from ideal")
+                raise ctx.error(
+                    path + ("worst",),
+                    "worst must be at least "
+                    f"{MIN_RELATIVE_WIDTH:g} of the issue's range from ideal",
+                )
         else:
             dist = max(s.ideal - lo, hi - s.ideal)
-        return IdealValue(float(s.ideal), float(s.exponent), float(dist),
-                          None if s.worst is None else float(s.worst))
+        return IdealValue(
+            float(s.ideal),
+            float(s.exponent),
+            float(dist),
+            None if s.worst is None else float(s.worst),
+        )
     keys = list(spec) if isinstance(spec, dict) else []
     hint = suggest(keys[0], ["ideal", "points"]) if keys and isinstance(keys[0], str) else ""
-    raise ctx.error(path, "a continuous issue's value function is {ideal: x, exponent: e} or "
-                          f"{{points: [[x, v], ...]}}{hint}")
+    raise ctx.error(
+        path,
+        "a continuous issue's value function is {ideal: x, exponent: e} or "
+        f"{{points: [[x, v], ...]}}{hint}",
+    )
 
 
 def _unit_number(ctx: _Ctx, value: Any, path: Path) -> float:
@@ -117,8 +134,11 @@ def batna(ctx: _Ctx, spec: Any, issues, path: Path, party: str):
         ctx.notes.append(f"{party}: no batna given; reservation value 0")
         return 0.0
     if isinstance(spec, bool):
-        raise ctx.error(path, "batna must be a number, {outcome: ..., cost: c} or 'conflict', "
-                              f"got {ctx.show(path, spec)}")
+        raise ctx.error(
+            path,
+            "batna must be a number, {outcome: ..., cost: c} or 'conflict', "
+            f"got {ctx.show(path, spec)}",
+        )
     if isinstance(spec, (int, float)):
         if not math.isfinite(spec):
             raise ctx.error(path, "must be a finite number (not NaN or infinity)")
@@ -129,8 +149,11 @@ def batna(ctx: _Ctx, spec: Any, issues, path: Path, party: str):
         s = ctx.validate(BatnaOutcomeSpec, spec, path)
         return BatnaOutcome(outcome(ctx, s.outcome, issues, path + ("outcome",)), float(s.cost))
     hint = suggest(spec, ["conflict"]) if isinstance(spec, str) else ""
-    raise ctx.error(path, f"batna must be a number, {{outcome: ..., cost: c}} or 'conflict', "
-                          f"got {ctx.show(path, spec)}{hint}")
+    raise ctx.error(
+        path,
+        f"batna must be a number, {{outcome: ..., cost: c}} or 'conflict', "
+        f"got {ctx.show(path, spec)}{hint}",
+    )
 
 
 def outcome(ctx: _Ctx, given: dict, issues, path: Path) -> dict[str, float | str]:
@@ -139,8 +162,10 @@ def outcome(ctx: _Ctx, given: dict, issues, path: Path) -> dict[str, float | str
     out: dict[str, float | str] = {}
     for issue in issues:
         if issue.name not in given:
-            raise ctx.error(path, f"missing value for issue {quote(issue.name)} "
-                                  "(an outcome must set every issue)")
+            raise ctx.error(
+                path,
+                f"missing value for issue {quote(issue.name)} (an outcome must set every issue)",
+            )
         v = given[issue.name]
         vpath = path + (issue.name,)
         if issue.continuous:
@@ -157,13 +182,23 @@ def outcome(ctx: _Ctx, given: dict, issues, path: Path) -> dict[str, float | str
             levels = list(issue.levels or ())
             if not isinstance(v, str) or v not in levels:
                 shown = ", ".join(quote(lev, 24)[1:-1] for lev in levels[:20])
-                raise ctx.error(vpath, f"{ctx.show(vpath, v)} is not a level of "
-                                       f"{quote(issue.name)}"
-                                       f"{suggest(v, levels) if isinstance(v, str) else ''}; "
-                                       f"levels: {shown}{', ...' if len(levels) > 20 else ''}")
+                raise ctx.error(
+                    vpath,
+                    f"{ctx.show(vpath, v)} is not a level of "
+                    f"{quote(issue.name)}"
+                    f"{suggest(v, levels) if isinstance(v, str) else ''}; "
+                    f"levels: {shown}{', ...' if len(levels) > 20 else ''}",
+                )
             out[issue.name] = v
     return out
 
 
-__all__ = ["MIN_RELATIVE_WIDTH", "batna", "check_keys", "decimal", "exact", "outcome",
-           "value_function"]
+__all__ = [
+    "MIN_RELATIVE_WIDTH",
+    "batna",
+    "check_keys",
+    "decimal",
+    "exact",
+    "outcome",
+    "value_function",
+]

@@ -33,8 +33,13 @@ PARTY_PARAMETERS = ("weights", "values", "batna", "power", "veto")
 
 
 class _Ctx:
-    def __init__(self, data: Any, lines: dict[Path, int], file: str | None,
-                 texts: dict[Path, str] | None = None) -> None:
+    def __init__(
+        self,
+        data: Any,
+        lines: dict[Path, int],
+        file: str | None,
+        texts: dict[Path, str] | None = None,
+    ) -> None:
         self.data, self.lines, self.file = data, lines, file
         self.texts = texts or {}
         self.notes: list[str] = []
@@ -109,21 +114,38 @@ def scenario_from_dict(data: dict[str, Any], file: str | None = None) -> Scenari
     return _build(data, {}, file)
 
 
-def _build(data: Any, lines: dict[Path, int], file: str | None,
-           texts: dict[Path, str] | None = None) -> Scenario:
+def _build(
+    data: Any, lines: dict[Path, int], file: str | None, texts: dict[Path, str] | None = None
+) -> Scenario:
     ctx = _Ctx(data, lines, file, texts)
     if data is None and lines:
-        raise ScenarioError("the file is empty; a scenario is a mapping with 'title', "
-                            "'issues' and 'parties'", "", file, line_of(lines, ()))
+        raise ScenarioError(
+            "the file is empty; a scenario is a mapping with 'title', 'issues' and 'parties'",
+            "",
+            file,
+            line_of(lines, ()),
+        )
     if not isinstance(data, dict):
-        kind = ("a list" if isinstance(data, list) else "nothing" if data is None
-                else f"a single value ({ctx.show((), data)})")
-        raise ScenarioError("the scenario must be a mapping with 'title', 'issues' and "
-                            f"'parties', got {kind}", "", file, line_of(lines, ()))
+        kind = (
+            "a list"
+            if isinstance(data, list)
+            else "nothing"
+            if data is None
+            else f"a single value ({ctx.show((), data)})"
+        )
+        raise ScenarioError(
+            f"the scenario must be a mapping with 'title', 'issues' and 'parties', got {kind}",
+            "",
+            file,
+            line_of(lines, ()),
+        )
     fmt = data.get("format", 1)
     if type(fmt) is not int or fmt != 1:
-        raise ctx.error(("format",), "format must be the integer 1 (the version of the "
-                                     f"scenario format), got {ctx.show(('format',), fmt)}")
+        raise ctx.error(
+            ("format",),
+            "format must be the integer 1 (the version of the "
+            f"scenario format), got {ctx.show(('format',), fmt)}",
+        )
     check_counts(ctx, data)
     spec: ScenarioSpec = ctx.validate(ScenarioSpec, data, ())
     check_numbers(ctx, data)
@@ -135,28 +157,41 @@ def _build(data: Any, lines: dict[Path, int], file: str | None,
         check_name(ctx, name, ("parties", name), "a party")
     parties = tuple(_party(ctx, name, p, issues, sources) for name, p in spec.parties.items())
     issues = _with_kinks(issues, parties)
-    check_size(ctx, issues, len(parties),
-               ("analysis", "grid") if "analysis" in data else ("issues",))
+    check_size(
+        ctx, issues, len(parties), ("analysis", "grid") if "analysis" in data else ("issues",)
+    )
     if not any(p.veto for p in parties):
-        raise ctx.error(("parties",), "at least one party must have veto: true "
-                        "(the agreement set is what every veto party accepts)")
+        raise ctx.error(
+            ("parties",),
+            "at least one party must have veto: true "
+            "(the agreement set is what every veto party accepts)",
+        )
     party_names = [p.name for p in parties]
     conflict = None
     if spec.conflict is not None:
         c = spec.conflict
         total = math.fsum(o.probability for o in c.outcomes)
         if abs(total - 1.0) > PROB_TOL:
-            written = sum((exact(ctx.texts.get(("conflict", "outcomes", j, "probability")),
-                                  o.probability) for j, o in enumerate(c.outcomes)), Decimal(0))
-            raise ctx.error(("conflict", "outcomes"),
-                            f"probabilities sum to {decimal(written)}, not 1")
+            written = sum(
+                (
+                    exact(ctx.texts.get(("conflict", "outcomes", j, "probability")), o.probability)
+                    for j, o in enumerate(c.outcomes)
+                ),
+                Decimal(0),
+            )
+            raise ctx.error(
+                ("conflict", "outcomes"), f"probabilities sum to {decimal(written)}, not 1"
+            )
         for who in c.costs:
             if who not in party_names:
-                raise ctx.error(("conflict", "costs", who),
-                                f"{quote(who)} is not a party{suggest(who, party_names)}")
-        outs = tuple((o.probability,
-                      outcome(ctx, o.outcome, issues, ("conflict", "outcomes", j, "outcome")))
-                     for j, o in enumerate(c.outcomes))
+                raise ctx.error(
+                    ("conflict", "costs", who),
+                    f"{quote(who)} is not a party{suggest(who, party_names)}",
+                )
+        outs = tuple(
+            (o.probability, outcome(ctx, o.outcome, issues, ("conflict", "outcomes", j, "outcome")))
+            for j, o in enumerate(c.outcomes)
+        )
         check_evidence_sources(ctx, c.evidence, ("conflict", "evidence"), sources)
         # every party gets its cost (0 when not listed), so a scenario whose file lists a
         # cost of 0 and one that leaves it out are the same scenario
@@ -164,23 +199,41 @@ def _build(data: Any, lines: dict[Path, int], file: str | None,
         conflict = Conflict(outs, costs, plain_evidence(c.evidence))
     for p in parties:
         if isinstance(p.batna, BatnaConflict) and conflict is None:
-            raise ctx.error(("parties", p.name, "batna"),
-                            "batna is 'conflict' but the file has no top-level 'conflict' block")
+            raise ctx.error(
+                ("parties", p.name, "batna"),
+                "batna is 'conflict' but the file has no top-level 'conflict' block",
+            )
     proposals = []
     for pname, prop in spec.proposals.items():
         path = ("proposals", pname)
         check_name(ctx, pname, path, "a proposal")
         check_evidence_sources(ctx, prop.evidence, path + ("evidence",), sources)
-        proposals.append(Proposal(pname, outcome(ctx, prop.outcome, issues, path + ("outcome",)),
-                                  prop.source, plain_evidence(prop.evidence)))
+        proposals.append(
+            Proposal(
+                pname,
+                outcome(ctx, prop.outcome, issues, path + ("outcome",)),
+                prop.source,
+                plain_evidence(prop.evidence),
+            )
+        )
     for key, ev in spec.evidence.items():
         check_evidence_sources(ctx, ev, ("evidence", key), sources)
     for iname, ispec in spec.issues.items():
         check_evidence_sources(ctx, ispec.evidence, ("issues", iname, "evidence"), sources)
-    return Scenario(title=spec.title, date=spec.date, file=file, issues=issues,
-                    parties=parties, conflict=conflict, proposals=tuple(proposals),
-                    sources=sources, notes=tuple(ctx.notes), raw=data, lines=lines,
-                    texts=ctx.texts)
+    return Scenario(
+        title=spec.title,
+        date=spec.date,
+        file=file,
+        issues=issues,
+        parties=parties,
+        conflict=conflict,
+        proposals=tuple(proposals),
+        sources=sources,
+        notes=tuple(ctx.notes),
+        raw=data,
+        lines=lines,
+        texts=ctx.texts,
+    )
 
 
 def _with_kinks(issues: tuple[Issue, ...], parties: tuple[Party, ...]) -> tuple[Issue, ...]:
@@ -189,9 +242,15 @@ def _with_kinks(issues: tuple[Issue, ...], parties: tuple[Party, ...]) -> tuple[
     for k, issue in enumerate(issues):
         if issue.range is not None:
             lo, hi = issue.range
-            kinks = sorted({float(b) for p in parties if p.weights[k] > 0
-                            and isinstance(vf := p.values[k], (IdealValue, PointsValue))
-                            for b in vf.breakpoints() if lo < b < hi})
+            kinks = sorted(
+                {
+                    float(b)
+                    for p in parties
+                    if p.weights[k] > 0 and isinstance(vf := p.values[k], (IdealValue, PointsValue))
+                    for b in vf.breakpoints()
+                    if lo < b < hi
+                }
+            )
             issue = replace(issue, kinks=tuple(kinks))
         out.append(issue)
     return tuple(out)
@@ -208,11 +267,14 @@ def _issues(ctx: _Ctx, spec: ScenarioSpec) -> tuple[Issue, ...]:
             if key == "default":
                 default = n
             elif key not in spec.issues:
-                raise ctx.error(("analysis", "grid", key),
-                                f"{quote(key)} is not an issue{suggest(key, list(spec.issues))}")
+                raise ctx.error(
+                    ("analysis", "grid", key),
+                    f"{quote(key)} is not an issue{suggest(key, list(spec.issues))}",
+                )
             elif spec.issues[key].levels is not None:
-                raise ctx.error(("analysis", "grid", key),
-                                f"{quote(key)} is discrete: its levels are its grid")
+                raise ctx.error(
+                    ("analysis", "grid", key), f"{quote(key)} is discrete: its levels are its grid"
+                )
             else:
                 per_issue[key] = n
     out = []
@@ -220,21 +282,34 @@ def _issues(ctx: _Ctx, spec: ScenarioSpec) -> tuple[Issue, ...]:
         path = ("issues", name)
         check_name(ctx, name, path, "an issue", dots=False)
         if (i.range is None) == (i.levels is None):
-            raise ctx.error(path, "give either 'range: [lo, hi]' (continuous) "
-                                  "or 'levels: [...]' (discrete), not both or neither")
+            raise ctx.error(
+                path,
+                "give either 'range: [lo, hi]' (continuous) "
+                "or 'levels: [...]' (discrete), not both or neither",
+            )
         if i.range is not None:
             lo, hi = i.range
             if not lo < hi:
-                raise ctx.error(path + ("range",), "range must have lo < hi, got "
-                                                   f"{ctx.written_range(name)}")
+                raise ctx.error(
+                    path + ("range",), f"range must have lo < hi, got {ctx.written_range(name)}"
+                )
             if hi - lo < MIN_RELATIVE_WIDTH * max(1.0, abs(lo), abs(hi)):
-                raise ctx.error(path + ("range",), f"range {ctx.written_range(name)} is too "
-                                f"narrow: its width must be at least {MIN_RELATIVE_WIDTH:g} "
-                                "times the larger of 1 and its ends' sizes (choose a smaller "
-                                "unit, or measure from a nearer origin)")
-            out.append(Issue(name, range=(float(lo), float(hi)),
-                             grid=per_issue.get(name, default),
-                             description=i.description, unit=i.unit))
+                raise ctx.error(
+                    path + ("range",),
+                    f"range {ctx.written_range(name)} is too "
+                    f"narrow: its width must be at least {MIN_RELATIVE_WIDTH:g} "
+                    "times the larger of 1 and its ends' sizes (choose a smaller "
+                    "unit, or measure from a nearer origin)",
+                )
+            out.append(
+                Issue(
+                    name,
+                    range=(float(lo), float(hi)),
+                    grid=per_issue.get(name, default),
+                    description=i.description,
+                    unit=i.unit,
+                )
+            )
         else:
             levels = i.levels or []
             if len(levels) == 0:
@@ -245,28 +320,32 @@ def _issues(ctx: _Ctx, spec: ScenarioSpec) -> tuple[Issue, ...]:
                 if lev in seen:
                     raise ctx.error(path + ("levels", j), f"level {quote(lev)} is listed twice")
                 seen.add(lev)
-            out.append(Issue(name, levels=tuple(levels), description=i.description,
-                             unit=i.unit))
+            out.append(Issue(name, levels=tuple(levels), description=i.description, unit=i.unit))
     return tuple(out)
 
 
-def _party(ctx: _Ctx, name: str, p: PartySpec, issues: tuple[Issue, ...],
-           sources: dict[str, Any]) -> Party:
+def _party(
+    ctx: _Ctx, name: str, p: PartySpec, issues: tuple[Issue, ...], sources: dict[str, Any]
+) -> Party:
     path = ("parties", name)
     inames = [i.name for i in issues]
     check_keys(ctx, p.weights, inames, path + ("weights",), "an issue")
     check_keys(ctx, p.values, inames, path + ("values",), "an issue")
     for iname in inames:
         if iname not in p.weights:
-            raise ctx.error(path + ("weights",), f"missing weight for issue {quote(iname)} "
-                                                 "(write 0 if it does not matter)")
+            raise ctx.error(
+                path + ("weights",),
+                f"missing weight for issue {quote(iname)} (write 0 if it does not matter)",
+            )
     raw = [float(p.weights[i]) for i in inames]
     total = math.fsum(raw)
     if total <= 0:
         raise ctx.error(path + ("weights",), "weights are all zero; at least one must be positive")
     if abs(total - 1.0) > 1e-9:
-        written = sum((exact(ctx.texts.get(path + ("weights", i)), w)
-                       for i, w in zip(inames, raw)), Decimal(0))
+        written = sum(
+            (exact(ctx.texts.get(path + ("weights", i)), w) for i, w in zip(inames, raw)),
+            Decimal(0),
+        )
         ctx.notes.append(f"{name}: weights sum to {decimal(written)}; normalised to sum 1")
     weights = tuple(w / total for w in raw)
     values: list[ValueFunction] = []
@@ -274,11 +353,16 @@ def _party(ctx: _Ctx, name: str, p: PartySpec, issues: tuple[Issue, ...],
         vpath = path + ("values", issue.name)
         if issue.name not in p.values:
             if w > 0:
-                raise ctx.error(path + ("values",),
-                                f"missing value function for issue {quote(issue.name)} "
-                                "(its weight is positive)")
-            values.append(LevelValue((0.0,) * len(issue.levels)) if issue.levels is not None
-                          else PointsValue(_range(issue), (0.0, 0.0)))
+                raise ctx.error(
+                    path + ("values",),
+                    f"missing value function for issue {quote(issue.name)} "
+                    "(its weight is positive)",
+                )
+            values.append(
+                LevelValue((0.0,) * len(issue.levels))
+                if issue.levels is not None
+                else PointsValue(_range(issue), (0.0, 0.0))
+            )
             continue
         values.append(value_function(ctx, p.values[issue.name], issue, vpath))
     batna = batna_of(ctx, p.batna, issues, path + ("batna",), name)
@@ -286,21 +370,30 @@ def _party(ctx: _Ctx, name: str, p: PartySpec, issues: tuple[Issue, ...],
     for key, ev in p.evidence.items():
         parts = key.split(".", 2)
         if parts[0] not in PARTY_PARAMETERS:
-            raise ctx.error(path + ("evidence", key),
-                            f"{quote(key)} is not a parameter of a party"
-                            f"{suggest(parts[0], list(PARTY_PARAMETERS))}; use one of "
-                            f"{', '.join(PARTY_PARAMETERS)}, optionally followed by .<issue>")
+            raise ctx.error(
+                path + ("evidence", key),
+                f"{quote(key)} is not a parameter of a party"
+                f"{suggest(parts[0], list(PARTY_PARAMETERS))}; use one of "
+                f"{', '.join(PARTY_PARAMETERS)}, optionally followed by .<issue>",
+            )
         if parts[0] in ("weights", "values") and len(parts) > 1 and parts[1] not in inames:
-            raise ctx.error(path + ("evidence", key),
-                            f"{quote(parts[1])} is not an issue{suggest(parts[1], inames)}")
+            raise ctx.error(
+                path + ("evidence", key),
+                f"{quote(parts[1])} is not an issue{suggest(parts[1], inames)}",
+            )
         check_evidence_sources(ctx, ev, path + ("evidence", key), sources)
         evidence[key] = plain_evidence(ev)
-    return Party(name=name, weights=weights, values=tuple(values), batna=batna, veto=p.veto,
-                 power=float(p.power), evidence=evidence)
+    return Party(
+        name=name,
+        weights=weights,
+        values=tuple(values),
+        batna=batna,
+        veto=p.veto,
+        power=float(p.power),
+        evidence=evidence,
+    )
 
 
 def _range(issue: Issue) -> tuple[float, float]:
     assert issue.range is not None, f"{issue.name} is continuous"
     return issue.range
-
-

@@ -77,15 +77,23 @@ def parse_path(key: Key, data: Any, file: str | None = None) -> Path:
     elif isinstance(key, tuple):
         parts = list(key)
     else:
-        raise TypeError(f"a change is keyed by a dotted path such as 'parties.russia.batna', "
-                        f"got {quote(repr(key))}")
+        raise TypeError(
+            f"a change is keyed by a dotted path such as 'parties.russia.batna', "
+            f"got {quote(repr(key))}"
+        )
     shown = key if isinstance(key, str) else dotted(tuple(key))
     if not parts or any(not isinstance(p, (str, int)) or isinstance(p, bool) for p in parts):
-        raise ScenarioError(f"{quote(shown)} is not a dotted path such as 'parties.russia.batna'",
-                            shown, file, None)
-    if (len(parts) >= 3 and parts[0] == "proposals" and parts[2] not in _PROPOSAL_FIELDS
-            and isinstance(data, dict) and isinstance(data.get("issues"), dict)
-            and parts[2] in data["issues"]):
+        raise ScenarioError(
+            f"{quote(shown)} is not a dotted path such as 'parties.russia.batna'", shown, file, None
+        )
+    if (
+        len(parts) >= 3
+        and parts[0] == "proposals"
+        and parts[2] not in _PROPOSAL_FIELDS
+        and isinstance(data, dict)
+        and isinstance(data.get("issues"), dict)
+        and parts[2] in data["issues"]
+    ):
         parts.insert(2, "outcome")
     out: list[str | int] = []
     node = data
@@ -100,7 +108,7 @@ def parse_path(key: Key, data: Any, file: str | None = None) -> Path:
             if isinstance(key, str) and isinstance(node, dict):
                 # a name with a dot in it ('Art. 5'): the longest run of parts that is a key
                 for k in range(len(parts) - i, 1, -1):
-                    joined = ".".join(str(p) for p in parts[i:i + k])
+                    joined = ".".join(str(p) for p in parts[i : i + k])
                     if joined in node:
                         part, step = joined, k
                         break
@@ -109,8 +117,9 @@ def parse_path(key: Key, data: Any, file: str | None = None) -> Path:
             node = node.get(part) if isinstance(node, dict) else None
         i += step
     if any(p == "" for p in out):
-        raise ScenarioError(f"{quote(shown)} is not a dotted path such as 'parties.russia.batna'",
-                            shown, file, None)
+        raise ScenarioError(
+            f"{quote(shown)} is not a dotted path such as 'parties.russia.batna'", shown, file, None
+        )
     return tuple(out)
 
 
@@ -126,8 +135,9 @@ def _describe(value: Any) -> str:
     return "empty" if value is None else type(value).__name__
 
 
-def set_path(data: Any, path: Path, value: Any, file: str | None = None,
-             lines: dict[Path, int] | None = None) -> Any:
+def set_path(
+    data: Any, path: Path, value: Any, file: str | None = None, lines: dict[Path, int] | None = None
+) -> Any:
     """Set ``path`` in ``data`` to ``value`` in place, creating missing mappings.
 
     Returns the value it replaces (``None`` when the path did not exist).
@@ -165,8 +175,10 @@ def set_path(data: Any, path: Path, value: Any, file: str | None = None,
             top = len(node) if last else len(node) - 1
             if not isinstance(part, int) or not 0 <= part <= top:
                 extra = f"; {len(node)} appends a new entry" if last else ""
-                raise fail(f"{quote(where)} is a list: give a position from 0 to "
-                           f"{len(node) - 1}{extra}, not {quote(str(part))}")
+                raise fail(
+                    f"{quote(where)} is a list: give a position from 0 to "
+                    f"{len(node) - 1}{extra}, not {quote(str(part))}"
+                )
             if last:
                 if part == len(node):
                     node.append(value)
@@ -176,8 +188,10 @@ def set_path(data: Any, path: Path, value: Any, file: str | None = None,
                 return old
             node = node[part]
         else:
-            raise fail(f"{quote(dotted(path[:i]))} is {_describe(node)}, not a mapping: "
-                       f"{quote(str(part))} cannot be set in it")
+            raise fail(
+                f"{quote(dotted(path[:i]))} is {_describe(node)}, not a mapping: "
+                f"{quote(str(part))} cannot be set in it"
+            )
     return None  # pragma: no cover - the loop always returns or raises
 
 
@@ -189,8 +203,9 @@ def replace_scenario(scenario: Scenario, changes: Changes) -> Scenario:
     from .load import _build
 
     if not isinstance(changes, Mapping):
-        raise TypeError("replace() takes a mapping {dotted path: new value}, "
-                        f"got {type(changes).__name__}")
+        raise TypeError(
+            f"replace() takes a mapping {{dotted path: new value}}, got {type(changes).__name__}"
+        )
     data = copy_data(scenario.raw)
     lines, texts = scenario.lines, scenario.texts
     for key, value in changes.items():

@@ -24,15 +24,27 @@ from .limits import MAX_FILE_BYTES
 
 #: Characters a YAML file may not contain (YAML 1.2, 5.1: c-printable), nor a scenario.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_NAMES = {0x00: "NUL", 0x1B: "ESC", 0x7F: "DEL", 0x85: "NEL", 0x0B: "vertical tab",
-          0x0C: "form feed", 0x08: "backspace", 0x07: "bell", 0x09: "tab",
-          0x0A: "line break", 0x0D: "carriage return"}
+_NAMES = {
+    0x00: "NUL",
+    0x1B: "ESC",
+    0x7F: "DEL",
+    0x85: "NEL",
+    0x0B: "vertical tab",
+    0x0C: "form feed",
+    0x08: "backspace",
+    0x07: "bell",
+    0x09: "tab",
+    0x0A: "line break",
+    0x0D: "carriage return",
+}
 
-_KINDS = ((stat.S_ISDIR, "is a directory, not a scenario file"),
-          (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file"),
-          (stat.S_ISCHR, "is a character device, not a regular file"),
-          (stat.S_ISBLK, "is a block device, not a regular file"),
-          (stat.S_ISSOCK, "is a socket, not a regular file"))
+_KINDS = (
+    (stat.S_ISDIR, "is a directory, not a scenario file"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file"),
+    (stat.S_ISCHR, "is a character device, not a regular file"),
+    (stat.S_ISBLK, "is a block device, not a regular file"),
+    (stat.S_ISSOCK, "is a socket, not a regular file"),
+)
 
 
 def _kind(mode: int) -> str | None:
@@ -49,8 +61,9 @@ def _os_error(exc: OSError, name: str) -> ScenarioError:
     if exc.errno == errno.ENAMETOOLONG:
         return ScenarioError("file name too long", "", name)
     if exc.errno == errno.ENOTDIR:
-        return ScenarioError("file does not exist (a part of its path is not a directory)",
-                             "", name)
+        return ScenarioError(
+            "file does not exist (a part of its path is not a directory)", "", name
+        )
     if exc.errno == errno.ELOOP:
         return ScenarioError("too many levels of symbolic links", "", name)
     return ScenarioError(f"cannot read file: {exc.strerror or exc}", "", name)
@@ -67,9 +80,15 @@ def char_name(ch: str) -> str:
     code = ord(ch)
     name = _NAMES.get(code) or unicodedata.name(ch, "")
     if not name:
-        name = ("a control character" if code < 0x20 or 0x7F <= code <= 0x9F else
-                "a surrogate" if 0xD800 <= code <= 0xDFFF else
-                "a noncharacter" if noncharacter(ch) else "an unassigned character")
+        name = (
+            "a control character"
+            if code < 0x20 or 0x7F <= code <= 0x9F
+            else "a surrogate"
+            if 0xD800 <= code <= 0xDFFF
+            else "a noncharacter"
+            if noncharacter(ch)
+            else "an unassigned character"
+        )
     return f"U+{code:04X} ({name})"
 
 
@@ -86,8 +105,13 @@ def read_bytes(name: str, limit: int = MAX_FILE_BYTES) -> bytes:
         raise ScenarioError(kind, "", name)
     if info.st_size > limit:
         raise ScenarioError(_too_big(info.st_size, limit), "", name)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
-        | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_NOCTTY", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
     try:
         fd = os.open(name, flags)
     except OSError as exc:
@@ -104,8 +128,9 @@ def read_bytes(name: str, limit: int = MAX_FILE_BYTES) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except BlockingIOError:
-        raise ScenarioError("cannot read file: it would block (not a regular file?)",
-                            "", name) from None
+        raise ScenarioError(
+            "cannot read file: it would block (not a regular file?)", "", name
+        ) from None
     except OSError as exc:
         raise _os_error(exc, name) from None
     finally:
@@ -117,8 +142,10 @@ def read_bytes(name: str, limit: int = MAX_FILE_BYTES) -> bytes:
 
 def _too_big(size: int, limit: int, grew: bool = False) -> str:
     what = "more than" if grew else f"{size:,} bytes,"
-    return (f"file is too large ({what} the limit is {limit:,} bytes); a scenario is a "
-            "few tens of kilobytes")
+    return (
+        f"file is too large ({what} the limit is {limit:,} bytes); a scenario is a "
+        "few tens of kilobytes"
+    )
 
 
 def decode(raw: bytes, name: str | None) -> str:
@@ -128,8 +155,13 @@ def decode(raw: bytes, name: str | None) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - raw.rfind(b"\n", 0, exc.start)
-        raise ScenarioError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {column}); "
-                            "save the file as UTF-8", "", name, line) from None
+        raise ScenarioError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {column}); "
+            "save the file as UTF-8",
+            "",
+            name,
+            line,
+        ) from None
     return text
 
 
@@ -141,8 +173,13 @@ def check_characters(text: str, name: str | None) -> None:
     at = bad.start()
     line = text.count("\n", 0, at) + 1
     column = at - text.rfind("\n", 0, at)
-    raise ScenarioError(f"control character {char_name(bad.group())} at column {column}: "
-                        "a YAML file may not contain it; remove it", "", name, line)
+    raise ScenarioError(
+        f"control character {char_name(bad.group())} at column {column}: "
+        "a YAML file may not contain it; remove it",
+        "",
+        name,
+        line,
+    )
 
 
 def read_text(name: str) -> str:
@@ -151,5 +188,4 @@ def read_text(name: str) -> str:
     return decode(read_bytes(name), name)
 
 
-__all__ = ["char_name", "check_characters", "decode", "noncharacter", "read_bytes",
-           "read_text"]
+__all__ = ["char_name", "check_characters", "decode", "noncharacter", "read_bytes", "read_text"]

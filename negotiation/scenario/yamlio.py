@@ -45,8 +45,10 @@ try:  # libyaml: the same events, parsed in C
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
 except ImportError:  # pragma: no cover - PyYAML without libyaml
+
     class _Loader(yaml.SafeLoader):  # type: ignore[no-redef]
         pass
+
 
 _Y = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (_Y + t for t in ("str", "int", "float", "bool", "null"))
@@ -54,8 +56,10 @@ _SCALAR_TAGS = {STR, INT, FLOAT, BOOL, NULL}
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
-_FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
 #: Digits of the largest integer a float can hold (about 1.8e308).
 _MAX_DIGITS = 309
 
@@ -86,12 +90,19 @@ class _Reader:
         line = node.start_mark.line + 1
         _check_tag(self, node, path, line)
         if id(node) in self.active:
-            raise self.fail("an alias (*name) refers to a mapping or list that contains it",
-                            path, self.lines.get(path, line))
+            raise self.fail(
+                "an alias (*name) refers to a mapping or list that contains it",
+                path,
+                self.lines.get(path, line),
+            )
         self.count += 1
         if self.count > MAX_VALUES:
-            raise self.fail(f"the file expands to more than {MAX_VALUES:,} values "
-                            "(aliases repeated inside aliases?)", path, line)
+            raise self.fail(
+                f"the file expands to more than {MAX_VALUES:,} values "
+                "(aliases repeated inside aliases?)",
+                path,
+                line,
+            )
         if depth > MAX_DEPTH:
             raise self.fail(f"nested more than {MAX_DEPTH} levels deep", path, line)
         if isinstance(node, yaml.MappingNode):
@@ -124,8 +135,12 @@ class _Reader:
         previous: str | None = None
         self.active.add(id(node))
         for j, (key_node, value_node) in enumerate(node.value):
-            if (node.flow_style and previous is not None and _key_only(key_node, value_node)
-                    and isinstance(out[previous], str)):
+            if (
+                node.flow_style
+                and previous is not None
+                and _key_only(key_node, value_node)
+                and isinstance(out[previous], str)
+            ):
                 # `{description: 0 none, 1 full}`: YAML reads "1 full" as a key with no
                 # value; an analyst meant one text with a comma in it. Join it back.
                 out[previous] = f"{out[previous]}, {key_node.value}"
@@ -133,8 +148,11 @@ class _Reader:
             key = self.key(key_node, path)
             line = key_node.start_mark.line + 1
             if key in out and key not in merged:
-                raise self.fail(f"key {quote(key)} is given twice (first on line "
-                                f"{self.lines[path + (key,)]})", path + (key,), line)
+                raise self.fail(
+                    f"key {quote(key)} is given twice (first on line {self.lines[path + (key,)]})",
+                    path + (key,),
+                    line,
+                )
             if j < n_merged:
                 merged.add(key)
             else:
@@ -142,8 +160,9 @@ class _Reader:
             out.pop(key, None)  # an explicit key replaces a merged one (and takes its place)
             self.lines[path + (key,)] = line
             out[key] = self.build(value_node, path + (key,), depth + 1)
-            previous = key if (isinstance(value_node, yaml.ScalarNode)
-                               and _plain(value_node)) else None
+            previous = (
+                key if (isinstance(value_node, yaml.ScalarNode) and _plain(value_node)) else None
+            )
         self.active.discard(id(node))
         return out
 
@@ -151,18 +170,28 @@ class _Reader:
         """A mapping key as text: a number keeps its written form (``1.0`` is ``"1.0"``)."""
         line = node.start_mark.line + 1
         if not isinstance(node, yaml.ScalarNode):
-            raise self.fail("a mapping key must be a plain name, not a mapping or a list",
-                            path, line)
+            raise self.fail(
+                "a mapping key must be a plain name, not a mapping or a list", path, line
+            )
         _check_tag(self, node, path + (node.value,), line)
         value = self.scalar(node, path + (node.value,), line, key=True)
         if isinstance(value, str):
             return value
         if value is None or isinstance(value, bool) or not math.isfinite(value):
-            what = ("null (nothing)" if value is None else "true/false"
-                    if isinstance(value, bool) else "a number that is not finite")
+            what = (
+                "null (nothing)"
+                if value is None
+                else "true/false"
+                if isinstance(value, bool)
+                else "a number that is not finite"
+            )
             shown = quote(node.value) if node.value else "(empty)"
-            raise self.fail(f"the key {shown} reads as {what}, not a name; write it in quotes "
-                            "if it is meant as text", path, line)
+            raise self.fail(
+                f"the key {shown} reads as {what}, not a name; write it in quotes "
+                "if it is meant as text",
+                path,
+                line,
+            )
         return str(node.value)
 
     def scalar(self, node: yaml.ScalarNode, path: Path, line: int, key: bool = False) -> Any:
@@ -182,10 +211,10 @@ class _Reader:
             if math.isinf(value) and "inf" not in text.lower():
                 raise self.fail(_too_large(text), path, line)
             return value
-        kind = {NULL: "null", BOOL: "true or false", INT: "an integer",
-                FLOAT: "a number"}[tag]
-        raise self.fail(f"{quote(text)} cannot be read as {kind} (tag "
-                        f"!!{tag[len(_Y):]})", path, line)
+        kind = {NULL: "null", BOOL: "true or false", INT: "an integer", FLOAT: "a number"}[tag]
+        raise self.fail(
+            f"{quote(text)} cannot be read as {kind} (tag !!{tag[len(_Y) :]})", path, line
+        )
 
     def integer(self, text: str, path: Path, line: int) -> int:
         digits = text.lstrip("+-")
@@ -217,17 +246,31 @@ def _too_large(text: str) -> str:
 
 def _check_tag(reader: _Reader, node: yaml.Node, path: Path, line: int) -> None:
     """Only the standard tags of plain data, each on the kind of node it describes."""
-    allowed = (_SCALAR_TAGS if isinstance(node, yaml.ScalarNode) else
-               {_Y + "map"} if isinstance(node, yaml.MappingNode) else {_Y + "seq"})
+    allowed = (
+        _SCALAR_TAGS
+        if isinstance(node, yaml.ScalarNode)
+        else {_Y + "map"}
+        if isinstance(node, yaml.MappingNode)
+        else {_Y + "seq"}
+    )
     if node.tag in allowed:
         return
     tag = node.tag.replace(_Y, "!!")
     if node.tag in _SCALAR_TAGS | {_Y + "map", _Y + "seq"}:
-        kind = ("a mapping" if isinstance(node, yaml.MappingNode) else
-                "a list" if isinstance(node, yaml.SequenceNode) else "a single value")
+        kind = (
+            "a mapping"
+            if isinstance(node, yaml.MappingNode)
+            else "a list"
+            if isinstance(node, yaml.SequenceNode)
+            else "a single value"
+        )
         raise reader.fail(f"YAML tag {quote(tag)} does not fit {kind}", path, line)
-    raise reader.fail(f"YAML tag {quote(tag)} is not allowed: a scenario file holds plain "
-                      "data only (mappings, lists, text, numbers, true/false)", path, line)
+    raise reader.fail(
+        f"YAML tag {quote(tag)} is not allowed: a scenario file holds plain "
+        "data only (mappings, lists, text, numbers, true/false)",
+        path,
+        line,
+    )
 
 
 def _check_text(reader: _Reader, text: str, path: Path, line: int, key: bool) -> None:
@@ -240,15 +283,18 @@ def _check_text(reader: _Reader, text: str, path: Path, line: int, key: bool) ->
         cat = unicodedata.category(ch)
         if cat in ("Cc", "Cs") or noncharacter(ch) or (key and cat in ("Cf", "Zl", "Zp")):
             what = "a name" if key else "text"
-            raise reader.fail(f"{what} may not contain {char_name(ch)}: {quote(text)}",
-                              path, line)
+            raise reader.fail(f"{what} may not contain {char_name(ch)}: {quote(text)}", path, line)
 
 
 def _key_only(key_node: yaml.Node, value_node: yaml.Node) -> bool:
     """A flow-mapping entry written without a colon (``{a: 1, b}``'s ``b``)."""
-    return (isinstance(key_node, yaml.ScalarNode) and _plain(key_node)
-            and isinstance(value_node, yaml.ScalarNode) and value_node.value == ""
-            and value_node.start_mark.index == key_node.end_mark.index)
+    return (
+        isinstance(key_node, yaml.ScalarNode)
+        and _plain(key_node)
+        and isinstance(value_node, yaml.ScalarNode)
+        and value_node.value == ""
+        and value_node.start_mark.index == key_node.end_mark.index
+    )
 
 
 def _plain(node: yaml.ScalarNode) -> bool:
@@ -269,7 +315,7 @@ def _problem(exc: yaml.MarkedYAMLError, text: str) -> str:
     tab = re.search(r"\btab\b|'\\t'", problem) is not None
     if not tab and mark is not None and "token" in problem:
         rows = text.split("\n")
-        tab = mark.line < len(rows) and rows[mark.line][mark.column:].startswith("\t")
+        tab = mark.line < len(rows) and rows[mark.line][mark.column :].startswith("\t")
     if tab:
         problem += " (indent with spaces, not tabs)"
     if "nesting depth" in problem:
@@ -277,8 +323,7 @@ def _problem(exc: yaml.MarkedYAMLError, text: str) -> str:
     return problem
 
 
-def load_yaml(text: str, file: str | None = None
-              ) -> tuple[Any, dict[Path, int], dict[Path, str]]:
+def load_yaml(text: str, file: str | None = None) -> tuple[Any, dict[Path, int], dict[Path, str]]:
     """Parse ``text`` and return ``(data, lines, texts)``.
 
     ``lines`` maps a path tuple such as ``("parties", "ukraine", "weights")``

@@ -16,8 +16,10 @@ from .results import BargainingRange, IssueRange, Point
 
 
 def point_of(problem: Problem, opt: Optimum) -> Point:
-    return Point(problem.space.decode(opt.coords),
-                 {n: float(u) for n, u in zip(problem.names, opt.utilities)})
+    return Point(
+        problem.space.decode(opt.coords),
+        {n: float(u) for n, u in zip(problem.names, opt.utilities)},
+    )
 
 
 def max_slack(problem: Problem) -> Optimum | None:
@@ -81,8 +83,7 @@ def bargaining_range(problem: Problem) -> BargainingRange:
     seed = slack.coords if slack is not None else None
     exact = slack is not None and slack.certified
     if not deal:
-        return BargainingRange(False, reservation, {}, {}, slack_value, closest, grid_points,
-                               exact)
+        return BargainingRange(False, reservation, {}, {}, slack_value, closest, grid_points, exact)
     issues: dict[str, IssueRange] = {}
     P, K = len(names), len(problem.space.issues)
     zero_c = np.zeros(P)
@@ -99,12 +100,16 @@ def bargaining_range(problem: Problem) -> BargainingRange:
                 issue_ok &= ok
                 bounds.append(float(opt.coords[k]) if opt is not None else float("nan"))
                 gaps.append(opt.gap if opt is not None else float("nan"))
-            issues[issue.name] = IssueRange(issue.name, min=bounds[0], max=bounds[1],
-                                            certified=issue_ok, gap=max(gaps))
+            issues[issue.name] = IssueRange(
+                issue.name, min=bounds[0], max=bounds[1], certified=issue_ok, gap=max(gaps)
+            )
         else:
             levels = []
-            on_grid = set(np.unique(problem.space.coordinates(
-                np.flatnonzero(problem.agreement))[:, k]).astype(int).tolist())
+            on_grid = set(
+                np.unique(problem.space.coordinates(np.flatnonzero(problem.agreement))[:, k])
+                .astype(int)
+                .tolist()
+            )
             for j, level in enumerate(issue.level_names):
                 # a level is in the range if some agreement uses it: the grid shows most;
                 # for the others, look for one between grid points
@@ -116,8 +121,9 @@ def bargaining_range(problem: Problem) -> BargainingRange:
                 opt = optimise(problem, [Stage("linear", zero_c)], fixed={k: float(j)})
                 if opt is not None:
                     levels.append(level)
-            issues[issue.name] = IssueRange(issue.name, levels=tuple(levels),
-                                            certified=problem.precision != "grid")
+            issues[issue.name] = IssueRange(
+                issue.name, levels=tuple(levels), certified=problem.precision != "grid"
+            )
     parties: dict[str, tuple[float, float]] = {}
     for i, n in enumerate(names):
         ends = []
@@ -128,5 +134,6 @@ def bargaining_range(problem: Problem) -> BargainingRange:
             exact &= opt is not None and opt.certified
             ends.append(float(opt.utilities[i]) if opt is not None else float("nan"))
         parties[n] = (ends[0], ends[1])
-    return BargainingRange(True, reservation, issues, parties, slack_value, closest,
-                           grid_points, exact)
+    return BargainingRange(
+        True, reservation, issues, parties, slack_value, closest, grid_points, exact
+    )

@@ -41,14 +41,14 @@ from . import concave
 from .lp import solve_batch
 from .pieces import Structure, bounds_over, envelopes, locate
 
-GAP_TOL = 1e-10         # certified when bound - value <= GAP_TOL * max(1, |value|)
-OFFER_SLACK = 1e-11     # slack when checking a candidate against the constraint rows
-MIN_WIDTH = 1e-13       # boxes narrower than this (relative to the range) are not split
-MAX_NODES = 40_000      # node budget of one maximisation
-BATCH = 1024            # nodes bounded together
-ROOT_CELLS = 20_000     # start from the elementary cells when there are at most this many
-FW_STEPS = 3            # Frank-Wolfe steps before a Nash node is polished
-MAX_POLISH = 12         # local polishes of the incumbent per maximisation
+GAP_TOL = 1e-10  # certified when bound - value <= GAP_TOL * max(1, |value|)
+OFFER_SLACK = 1e-11  # slack when checking a candidate against the constraint rows
+MIN_WIDTH = 1e-13  # boxes narrower than this (relative to the range) are not split
+MAX_NODES = 40_000  # node budget of one maximisation
+BATCH = 1024  # nodes bounded together
+ROOT_CELLS = 20_000  # start from the elementary cells when there are at most this many
+FW_STEPS = 3  # Frank-Wolfe steps before a Nash node is polished
+MAX_POLISH = 12  # local polishes of the incumbent per maximisation
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Row:
     a: np.ndarray
     b: np.ndarray | None
     r: float
-    slack: float = -1.0     # violation accepted in a candidate (default: OFFER_SLACK scaled)
+    slack: float = -1.0  # violation accepted in a candidate (default: OFFER_SLACK scaled)
 
     @property
     def tol(self) -> float:
@@ -97,9 +97,9 @@ class Criterion:
 class Search:
     """Outcome of one maximisation."""
 
-    value: float                    # best criterion found (-inf: no feasible outcome found)
-    coords: np.ndarray | None       # where (all issue coordinates)
-    bound: float                    # proven upper bound (-inf: proven infeasible)
+    value: float  # best criterion found (-inf: no feasible outcome found)
+    coords: np.ndarray | None  # where (all issue coordinates)
+    bound: float  # proven upper bound (-inf: proven infeasible)
     certified: bool
     nodes: int
 
@@ -119,8 +119,8 @@ class _Incumbent:
         self.st, self.crit, self.rows, self.utilities = st, crit, rows, utilities
         self.value = -np.inf
         self.coords: np.ndarray | None = None
-        self.polish_limit: int | None = None    # Nash nodes polished per batch (None: all)
-        self.rel = GAP_TOL                      # relative gap at which nodes close
+        self.polish_limit: int | None = None  # Nash nodes polished per batch (None: all)
+        self.rel = GAP_TOL  # relative gap at which nodes close
 
     @property
     def tol(self) -> float:
@@ -150,10 +150,19 @@ class _Incumbent:
             self.value, self.coords = float(v[j]), X[j].copy()
 
 
-def maximise(st: Structure, crit: Criterion, rows: list[Row], utilities,
-             combos: np.ndarray, starts: Sequence[np.ndarray] = (), polish=None,
-             max_nodes: int | None = None, polish_limit: int | None = None,
-             gap: float = GAP_TOL, max_rounds: int | None = None) -> Search:
+def maximise(
+    st: Structure,
+    crit: Criterion,
+    rows: list[Row],
+    utilities,
+    combos: np.ndarray,
+    starts: Sequence[np.ndarray] = (),
+    polish=None,
+    max_nodes: int | None = None,
+    polish_limit: int | None = None,
+    gap: float = GAP_TOL,
+    max_rounds: int | None = None,
+) -> Search:
     """Certified maximum of ``crit`` subject to ``rows`` over the allowed ``combos``.
 
     ``utilities`` maps ``(M, K)`` coordinates to ``(M, P)`` utilities;
@@ -189,15 +198,14 @@ def maximise(st: Structure, crit: Criterion, rows: list[Row], utilities,
         return Search(inc.value, inc.coords, inc.value, True, len(combos))
     combo, lo, hi = _roots(st, np.asarray(combos, dtype=int))
     cap = _row_cap(crit, rows)
-    discarded = -np.inf                 # largest bound of a node dropped for its bound
+    discarded = -np.inf  # largest bound of a node dropped for its bound
     processed = rounds = 0
     bound_of_open = np.full(len(combo), np.inf)
     while len(combo):
         rounds += 1
         if processed >= (max_nodes or MAX_NODES) or (max_rounds and rounds > max_rounds):
             top = float(np.max(bound_of_open))
-            return Search(inc.value, inc.coords, max(inc.value, discarded, top), False,
-                          processed)
+            return Search(inc.value, inc.coords, max(inc.value, discarded, top), False, processed)
         if processed and processed % (4 * BATCH) < BATCH:
             sharpen()
         order = np.argsort(-bound_of_open, kind="stable")
@@ -207,12 +215,15 @@ def maximise(st: Structure, crit: Criterion, rows: list[Row], utilities,
         bound, split_at, split_dim = _bound_nodes(st, crit, rows, nc, nlo, nhi, inc)
         bound = np.minimum(bound, cap)
         if processed == len(take):
-            sharpen()                   # polish the first incumbent at once
+            sharpen()  # polish the first incumbent at once
         keep_rest = bound_of_open[rest] > inc.value + inc.tol
-        discarded = max(discarded, float(np.max(bound_of_open[rest][~keep_rest],
-                                                initial=-np.inf)))
-        combo, lo, hi, bound_of_open = (combo[rest][keep_rest], lo[rest][keep_rest],
-                                        hi[rest][keep_rest], bound_of_open[rest][keep_rest])
+        discarded = max(discarded, float(np.max(bound_of_open[rest][~keep_rest], initial=-np.inf)))
+        combo, lo, hi, bound_of_open = (
+            combo[rest][keep_rest],
+            lo[rest][keep_rest],
+            hi[rest][keep_rest],
+            bound_of_open[rest][keep_rest],
+        )
         live = bound > inc.value + inc.tol
         discarded = max(discarded, float(np.max(np.where(live, -np.inf, bound), initial=-np.inf)))
         live &= split_dim >= 0
@@ -235,8 +246,7 @@ def maximise(st: Structure, crit: Criterion, rows: list[Row], utilities,
             bound_of_open = np.concatenate([bound_of_open, bound[idx], bound[idx]])
     sharpen()
     final = max(inc.value, discarded)
-    certified = final <= inc.value + inc.tol or (
-        inc.coords is None and final == -np.inf)
+    certified = final <= inc.value + inc.tol or (inc.coords is None and final == -np.inf)
     return Search(inc.value, inc.coords, final, bool(certified), processed)
 
 
@@ -274,11 +284,14 @@ def _roots(st: Structure, combos: np.ndarray):
         lo = np.broadcast_to(st.lo, (len(combos), n)).copy()
         hi = np.broadcast_to(st.hi, (len(combos), n)).copy()
         return combos, lo, hi
-    grid = np.indices(per_issue).reshape(n, -1).T                   # (cells, n)
+    grid = np.indices(per_issue).reshape(n, -1).T  # (cells, n)
     lo_c = np.stack([st.pieces[j].edges[grid[:, j]] for j in range(n)], axis=1)
     hi_c = np.stack([st.pieces[j].edges[grid[:, j] + 1] for j in range(n)], axis=1)
-    return (np.repeat(combos, cells), np.tile(lo_c, (len(combos), 1)),
-            np.tile(hi_c, (len(combos), 1)))
+    return (
+        np.repeat(combos, cells),
+        np.tile(lo_c, (len(combos), 1)),
+        np.tile(hi_c, (len(combos), 1)),
+    )
 
 
 def _utility_bounds(st: Structure, combo, lo, hi):
@@ -307,8 +320,7 @@ def _bound_nodes(st, crit, rows, combo, lo, hi, inc):
     Ulo, Uhi = _utility_bounds(st, combo, lo, hi)
     feasible = np.ones(N, dtype=bool)
     for row in rows:
-        feasible &= _linear_max(row.a, row.b, st, combo, lo, hi, Ulo, Uhi) \
-            >= row.r - row.tol
+        feasible &= _linear_max(row.a, row.b, st, combo, lo, hi, Ulo, Uhi) >= row.r - row.tol
     bound = _interval_bound(crit, st, combo, lo, hi, Ulo, Uhi)
     bound = np.where(feasible, bound, -np.inf)
     # the centre of every feasible node is a candidate
@@ -321,8 +333,18 @@ def _bound_nodes(st, crit, rows, combo, lo, hi, inc):
     closed = np.zeros(N, dtype=bool)
     e_idx = np.flatnonzero(elementary)
     if e_idx.size:
-        rb, closed_e, err = _relaxation(st, crit, rows, combo[e_idx], lo[e_idx], hi[e_idx],
-                                        q[e_idx], Ulo[e_idx], Uhi[e_idx], inc)
+        rb, closed_e, err = _relaxation(
+            st,
+            crit,
+            rows,
+            combo[e_idx],
+            lo[e_idx],
+            hi[e_idx],
+            q[e_idx],
+            Ulo[e_idx],
+            Uhi[e_idx],
+            inc,
+        )
         bound[e_idx] = np.minimum(bound[e_idx], rb)
         closed[e_idx] = closed_e
         error[e_idx] = err
@@ -353,9 +375,9 @@ def _split(st, lo, hi, q, error, span):
         inner = piece.edges[1:-1]
         if inner.size == 0:
             continue
-        inside = (inner[None, :] > lo[:, j:j + 1]) & (inner[None, :] < hi[:, j:j + 1])
+        inside = (inner[None, :] > lo[:, j : j + 1]) & (inner[None, :] < hi[:, j : j + 1])
         counts[:, j] = inside.sum(axis=1)
-        dist = np.where(inside, np.abs(inner[None, :] - mid[:, j:j + 1]), np.inf)
+        dist = np.where(inside, np.abs(inner[None, :] - mid[:, j : j + 1]), np.inf)
         points[:, j] = inner[np.argmin(dist, axis=1)]
     at_edge = counts.max(axis=1) > 0
     j_edge = np.argmax(counts, axis=1)
@@ -386,14 +408,13 @@ def _relaxation(st, crit, rows, combo, lo, hi, q, Ulo, Uhi, inc):
     # matter for its bound: a constraint that holds on the whole box cannot bind.
     relevant = np.broadcast_to(np.abs(crit.c) > 0, (N, P)).copy()
     for row in rows:
-        worst = -_linear_max(-row.a, None if row.b is None else -row.b, st, combo, lo, hi,
-                             Ulo, Uhi)
+        worst = -_linear_max(-row.a, None if row.b is None else -row.b, st, combo, lo, hi, Ulo, Uhi)
         binding = worst < row.r + row.tol
         relevant |= binding[:, None] & (np.abs(row.a) > 0)[None, :]
     for j, piece in enumerate(st.pieces):
         env = envelopes(piece, lo[:, j], hi[:, j], q[:, j])
-        const_o += env.over_base - env.over_slope * lo[:, j:j + 1]
-        const_u += env.under_base - env.under_slope * lo[:, j:j + 1]
+        const_o += env.over_base - env.over_slope * lo[:, j : j + 1]
+        const_u += env.under_base - env.under_slope * lo[:, j : j + 1]
         slope_o[:, :, j] = env.over_slope
         slope_u[:, :, j] = env.under_slope
         gap = np.where(relevant, env.error, 0.0)
@@ -426,22 +447,42 @@ def _relaxation(st, crit, rows, combo, lo, hi, q, Ulo, Uhi, inc):
     else:
         m = crit.members
         cm = crit.c[m]
-        rows_t = np.concatenate([-cm[None, :, None] * slope_o[:, m, :],
-                                 np.ones((N, len(m), 1))], axis=2)
+        rows_t = np.concatenate(
+            [-cm[None, :, None] * slope_o[:, m, :], np.ones((N, len(m), 1))], axis=2
+        )
         b_t = cm[None, :] * (const_o[:, m] - crit.d[m])
-        A_t = np.concatenate([np.concatenate([A, np.zeros((N, A.shape[1], 1))], axis=2),
-                              rows_t], axis=1)
+        A_t = np.concatenate(
+            [np.concatenate([A, np.zeros((N, A.shape[1], 1))], axis=2), rows_t], axis=1
+        )
         t_hi = np.min(cm * (Uhi[:, m] - crit.d[m]), axis=1)
-        t_lo = np.minimum(t_hi, np.min(cm * (const_u[:, m] + np.minimum(
-            slope_u[:, m] * lo[:, None, :], slope_u[:, m] * hi[:, None, :]).sum(axis=2)
-            - crit.d[m]), axis=1)) - 1.0
+        t_lo = (
+            np.minimum(
+                t_hi,
+                np.min(
+                    cm
+                    * (
+                        const_u[:, m]
+                        + np.minimum(
+                            slope_u[:, m] * lo[:, None, :], slope_u[:, m] * hi[:, None, :]
+                        ).sum(axis=2)
+                        - crit.d[m]
+                    ),
+                    axis=1,
+                ),
+            )
+            - 1.0
+        )
         c_t = np.zeros((N, n + 1))
         c_t[:, n] = 1.0
-        val, z = solve_batch(c_t, A_t, np.concatenate([bv, b_t], axis=1),
-                             np.concatenate([lo, t_lo[:, None]], axis=1),
-                             np.concatenate([hi, t_hi[:, None]], axis=1))
+        val, z = solve_batch(
+            c_t,
+            A_t,
+            np.concatenate([bv, b_t], axis=1),
+            np.concatenate([lo, t_lo[:, None]], axis=1),
+            np.concatenate([hi, t_hi[:, None]], axis=1),
+        )
         bound, x = val, z[:, :n]
-    good = bound > -np.inf          # +inf: no bound computed here (the interval bound stands)
+    good = bound > -np.inf  # +inf: no bound computed here (the interval bound stands)
     inc.offer(inc.coords_of(combo[good], x[good]))
     closed = exact & np.isfinite(bound) & (crit.kind != "nash")
     if crit.kind == "nash":
@@ -456,17 +497,22 @@ def _nash_bound(crit, const_o, slope_o, A, bv, lo, hi, exact, combo, inc):
     N, n = lo.shape
     m = crit.members
     cm = crit.c[m]
-    g0 = const_o[:, m] - crit.d[m]                  # (N, M)
-    G = slope_o[:, m, :]                            # (N, M, n)
+    g0 = const_o[:, m] - crit.d[m]  # (N, M)
+    G = slope_o[:, m, :]  # (N, M, n)
     # start: the relaxed point with the largest smallest gain
     scale = np.maximum(g0 + np.abs(G).sum(axis=2) * (hi - lo).max(axis=1)[:, None], 1e-12)
     rows_t = np.concatenate([-G / scale[:, :, None], np.ones((N, len(m), 1))], axis=2)
-    A_t = np.concatenate([np.concatenate([A, np.zeros((N, A.shape[1], 1))], axis=2), rows_t],
-                         axis=1)
+    A_t = np.concatenate(
+        [np.concatenate([A, np.zeros((N, A.shape[1], 1))], axis=2), rows_t], axis=1
+    )
     b_t = np.concatenate([bv, g0 / scale], axis=1)
-    val, z = solve_batch(np.tile(np.r_[np.zeros(n), 1.0], (N, 1)), A_t, b_t,
-                         np.concatenate([lo, np.full((N, 1), -2.0)], axis=1),
-                         np.concatenate([hi, np.full((N, 1), 2.0)], axis=1))
+    val, z = solve_batch(
+        np.tile(np.r_[np.zeros(n), 1.0], (N, 1)),
+        A_t,
+        b_t,
+        np.concatenate([lo, np.full((N, 1), -2.0)], axis=1),
+        np.concatenate([hi, np.full((N, 1), 2.0)], axis=1),
+    )
     bound = np.full(N, -np.inf)
     x = z[:, :n]
     idx = np.flatnonzero(val > 0)
@@ -486,11 +532,12 @@ def _nash_bound(crit, const_o, slope_o, A, bv, lo, hi, exact, combo, inc):
     # by the barrier method, then take the Frank-Wolfe bound at its optimum (tight). On an
     # exact node the optimum is feasible and may raise the incumbent.
     f_now = concave.value(cm, concave.gains(g0[idx], G[idx], xs))
-    open_ = (best > inc.value + inc.tol) & (best - f_now > GAP_TOL * np.maximum(
-        1.0, np.abs(np.where(np.isfinite(f_now), f_now, 0.0))))
+    open_ = (best > inc.value + inc.tol) & (
+        best - f_now > GAP_TOL * np.maximum(1.0, np.abs(np.where(np.isfinite(f_now), f_now, 0.0)))
+    )
     todo = np.flatnonzero(open_)
     if inc.polish_limit is not None:
-        todo = todo[np.argsort(-best[todo], kind="stable")][:inc.polish_limit]
+        todo = todo[np.argsort(-best[todo], kind="stable")][: inc.polish_limit]
     if todo.size:
         sub = tuple(a[todo] if a is not cm else a for a in args)
         start, ok = concave.interior(*sub)
@@ -498,7 +545,7 @@ def _nash_bound(crit, const_o, slope_o, A, bv, lo, hi, exact, combo, inc):
         if ok.any():
             inner = tuple(a[ok] if a is not cm else a for a in sub)
             polished[ok] = concave.barrier_newton(*inner, start[ok])
-        for r in np.flatnonzero(~ok):              # no interior (a thin polytope): SLSQP
+        for r in np.flatnonzero(~ok):  # no interior (a thin polytope): SLSQP
             k = idx[todo[r]]
             polished[r] = _polish(cm, g0[k], G[k], A[k], bv[k], lo[k], hi[k], polished[r])
         b2 = concave.frank_wolfe_bound(*sub, polished)[0]
@@ -523,13 +570,24 @@ def _polish(cm, g0, G, A, bv, lo, hi, x0):
     cons = [{"type": "ineq", "fun": lambda x: bv - A @ x, "jac": lambda x: -A}] if len(bv) else []
     cons.append({"type": "ineq", "fun": lambda x: g0 + G @ x - 1e-300, "jac": lambda x: G})
     try:
-        res = minimize(f, x0, jac=True, method="SLSQP", bounds=list(zip(lo, hi)),
-                       constraints=cons, options={"ftol": 1e-15, "maxiter": 200})
+        res = minimize(
+            f,
+            x0,
+            jac=True,
+            method="SLSQP",
+            bounds=list(zip(lo, hi)),
+            constraints=cons,
+            options={"ftol": 1e-15, "maxiter": 200},
+        )
     except (ValueError, FloatingPointError):  # pragma: no cover - defensive
         return x0
     x = np.clip(res.x, lo, hi)
-    if np.all(np.isfinite(x)) and np.all(A @ x <= bv + 1e-12 * (1 + np.abs(bv))) \
-            and np.all(g0 + G @ x > 0) and f(x)[0] <= f(x0)[0]:
+    if (
+        np.all(np.isfinite(x))
+        and np.all(A @ x <= bv + 1e-12 * (1 + np.abs(bv)))
+        and np.all(g0 + G @ x > 0)
+        and f(x)[0] <= f(x0)[0]
+    ):
         return x
     return x0
 

@@ -25,10 +25,10 @@ import numpy as np
 
 from .lp import solve_batch
 
-BARRIER_START = 1e-2    # first barrier weight (criterion units: a sum of logarithms)
+BARRIER_START = 1e-2  # first barrier weight (criterion units: a sum of logarithms)
 BARRIER_SHRINK = 1 / 30  # factor between barrier weights
-BARRIER_END = 1e-13     # last barrier weight (the optimality gap is about rows x this)
-NEWTON_STEPS = 8        # Newton steps per barrier weight
+BARRIER_END = 1e-13  # last barrier weight (the optimality gap is about rows x this)
+NEWTON_STEPS = 8  # Newton steps per barrier weight
 
 
 def gains(g0: np.ndarray, G: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -95,15 +95,25 @@ def interior(cm, g0, G, A, b, lo, hi) -> tuple[np.ndarray, np.ndarray]:
     norms = np.maximum(np.linalg.norm(R, axis=2), 1e-300)
     gnorm = np.maximum(np.linalg.norm(G, axis=2), 1e-12)
     # rows:  R x + t |R| <= r ;  -G x + t |G| <= g0
-    A_t = np.concatenate([np.concatenate([R, norms[:, :, None]], axis=2),
-                          np.concatenate([-G, gnorm[:, :, None]], axis=2)], axis=1)
+    A_t = np.concatenate(
+        [
+            np.concatenate([R, norms[:, :, None]], axis=2),
+            np.concatenate([-G, gnorm[:, :, None]], axis=2),
+        ],
+        axis=1,
+    )
     b_t = np.concatenate([r, g0], axis=1)
     width = (hi - lo).max(axis=1)
     c = np.zeros((N, n + 1))
     c[:, n] = 1.0
-    val, z = solve_batch(c, A_t, b_t, np.concatenate([lo, np.zeros((N, 1))], axis=1),
-                         np.concatenate([hi, width[:, None]], axis=1))
-    ok = val > 1e-6 * np.maximum(width, 1e-300)   # thinner: SLSQP instead
+    val, z = solve_batch(
+        c,
+        A_t,
+        b_t,
+        np.concatenate([lo, np.zeros((N, 1))], axis=1),
+        np.concatenate([hi, width[:, None]], axis=1),
+    )
+    ok = val > 1e-6 * np.maximum(width, 1e-300)  # thinner: SLSQP instead
     return z[:, :n], ok
 
 
@@ -120,8 +130,9 @@ def barrier_newton(cm, g0, G, A, b, lo, hi, x0) -> np.ndarray:
         s = r - np.einsum("nmk,nk->nm", R, xs)
         with np.errstate(divide="ignore", invalid="ignore"):
             ok = np.all(g > 0, axis=1) & np.all(s > 0, axis=1)
-            v = (np.log(np.where(g > 0, g, 1.0)) @ cm
-                 + mu * np.log(np.where(s > 0, s, 1.0)).sum(axis=1))
+            v = np.log(np.where(g > 0, g, 1.0)) @ cm + mu * np.log(np.where(s > 0, s, 1.0)).sum(
+                axis=1
+            )
         return np.where(ok, v, -np.inf), g, s
 
     while mu >= BARRIER_END:
@@ -130,10 +141,11 @@ def barrier_newton(cm, g0, G, A, b, lo, hi, x0) -> np.ndarray:
             g = np.where(g > 0, g, 1e-300)
             s = np.where(s > 0, s, 1e-300)
             with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-                grad = np.einsum("nm,nmk->nk", cm / g, G) \
-                    - mu * np.einsum("nm,nmk->nk", 1.0 / s, R)
-                H = -(np.einsum("nm,nmk,nml->nkl", cm / g**2, G, G)
-                      + mu * np.einsum("nm,nmk,nml->nkl", 1.0 / s**2, R, R))
+                grad = np.einsum("nm,nmk->nk", cm / g, G) - mu * np.einsum("nm,nmk->nk", 1.0 / s, R)
+                H = -(
+                    np.einsum("nm,nmk,nml->nkl", cm / g**2, G, G)
+                    + mu * np.einsum("nm,nmk,nml->nkl", 1.0 / s**2, R, R)
+                )
             bad = ~np.all(np.isfinite(H), axis=(1, 2)) | ~np.all(np.isfinite(grad), axis=1)
             H[bad] = -np.eye(n)
             grad[bad] = 0.0
@@ -148,10 +160,12 @@ def barrier_newton(cm, g0, G, A, b, lo, hi, x0) -> np.ndarray:
             with np.errstate(divide="ignore", invalid="ignore"):
                 ds = np.einsum("nmk,nk->nm", R, step)
                 dg = np.einsum("nmk,nk->nm", G, step)
-                reach = np.minimum(np.where(ds > 0, s / ds, np.inf).min(axis=1),
-                                   np.where(dg < 0, -g / dg, np.inf).min(axis=1))
+                reach = np.minimum(
+                    np.where(ds > 0, s / ds, np.inf).min(axis=1),
+                    np.where(dg < 0, -g / dg, np.inf).min(axis=1),
+                )
             t = np.where(active, np.minimum(1.0, 0.99 * reach), 0.0)
-            for _ in range(30):                       # backtracking (Armijo)
+            for _ in range(30):  # backtracking (Armijo)
                 cand = x + t[:, None] * step
                 fc = merit(cand, mu)[0]
                 good = (fc >= f + 0.25 * t * decrement) | (t == 0)

@@ -70,14 +70,27 @@ def _finish(problem: Problem, name: str, opt: Optimum | None) -> Solution | None
     if opt is None:
         return None
     p = point_of(problem, opt)
-    return Solution(p.outcome, p.utilities, name=name, exact=opt.certified, message=opt.message,
-                    coords=opt.coords, certified=opt.certified,
-                    criterion=float(opt.values[0]) if opt.values else float("nan"),
-                    bound=float(opt.bound), precision=problem.precision)
+    return Solution(
+        p.outcome,
+        p.utilities,
+        name=name,
+        exact=opt.certified,
+        message=opt.message,
+        coords=opt.coords,
+        certified=opt.certified,
+        criterion=float(opt.values[0]) if opt.values else float("nan"),
+        bound=float(opt.bound),
+        precision=problem.precision,
+    )
 
 
-def nash_bargaining(problem: Problem, *, weights: np.ndarray | None = None,
-                    ideal: np.ndarray | None = None, name: str = "nash") -> Solution | None:
+def nash_bargaining(
+    problem: Problem,
+    *,
+    weights: np.ndarray | None = None,
+    ideal: np.ndarray | None = None,
+    name: str = "nash",
+) -> Solution | None:
     """Nash (1950) solution: maximise ``sum_i a_i log(u_i - d_i)`` over the agreement set.
 
     The maximiser of the product of the players' gains (Nash 1950, the
@@ -229,8 +242,9 @@ def utilitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solutio
     return _finish(problem, "utilitarian", optimise(problem, stages))
 
 
-def all_solutions(problem: Problem, *, ideal: np.ndarray | None = None
-                  ) -> dict[str, Solution | None]:
+def all_solutions(
+    problem: Problem, *, ideal: np.ndarray | None = None
+) -> dict[str, Solution | None]:
     """Every cooperative solution, keyed by its JSON name.
 
     ``ideal`` (each party's best utility in the agreement set) is computed

@@ -57,8 +57,9 @@ def polish(problem, crit: Criterion, rows: list[Row], coords: np.ndarray) -> lis
 
 def _feasible(problem, rows: list[Row], x: np.ndarray) -> bool:
     u = problem.structure.utilities(x[None])[0]
-    return all(row.a @ u + (row.b @ x if row.b is not None else 0.0) >= row.r - row.tol
-               for row in rows)
+    return all(
+        row.a @ u + (row.b @ x if row.b is not None else 0.0) >= row.r - row.tol for row in rows
+    )
 
 
 def _last_feasible(problem, rows: list[Row], a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -72,8 +73,9 @@ def _last_feasible(problem, rows: list[Row], a: np.ndarray, b: np.ndarray) -> np
     return a + lo * (b - a)
 
 
-def _solve_cell(problem, crit: Criterion, rows: list[Row], start: np.ndarray,
-                cell: np.ndarray) -> np.ndarray | None:
+def _solve_cell(
+    problem, crit: Criterion, rows: list[Row], start: np.ndarray, cell: np.ndarray
+) -> np.ndarray | None:
     J = problem.structure.continuous
     n = len(J)
     mid = cell.mean(axis=1)
@@ -115,8 +117,11 @@ def _solve_cell(problem, crit: Criterion, rows: list[Row], start: np.ndarray,
 
     def cons(z):
         c, u, _ = evaluate(z[:n])
-        out = [np.array([row.a @ u + (row.b @ c if row.b is not None else 0.0) - row.r
-                         for row in rows])]
+        out = [
+            np.array(
+                [row.a @ u + (row.b @ c if row.b is not None else 0.0) - row.r for row in rows]
+            )
+        ]
         if maximin:
             out.append((u[m] - crit.d[m]) * crit.c[m] - z[n])
         if crit.kind == "nash":
@@ -126,8 +131,14 @@ def _solve_cell(problem, crit: Criterion, rows: list[Row], start: np.ndarray,
     def cons_jac(z):
         _, _, jac = evaluate(z[:n])
         extra = z.size - n
-        out = [np.array([np.r_[row.a @ jac + (row.b[J] if row.b is not None else 0.0),
-                               np.zeros(extra)] for row in rows]).reshape(len(rows), z.size)]
+        out = [
+            np.array(
+                [
+                    np.r_[row.a @ jac + (row.b[J] if row.b is not None else 0.0), np.zeros(extra)]
+                    for row in rows
+                ]
+            ).reshape(len(rows), z.size)
+        ]
         if maximin:
             out.append(np.hstack([jac[m] * crit.c[m][:, None], -np.ones((len(m), 1))]))
         if crit.kind == "nash":
@@ -144,9 +155,15 @@ def _solve_cell(problem, crit: Criterion, rows: list[Row], start: np.ndarray,
         z0 = np.append(x0, np.min((u[m] - crit.d[m]) * crit.c[m]))
         bounds.append((None, None))
     try:
-        res = minimize(objective, z0, jac=True, method="SLSQP", bounds=bounds,
-                       constraints=[{"type": "ineq", "fun": cons, "jac": cons_jac}],
-                       options={"ftol": 1e-15, "maxiter": 200})
+        res = minimize(
+            objective,
+            z0,
+            jac=True,
+            method="SLSQP",
+            bounds=bounds,
+            constraints=[{"type": "ineq", "fun": cons, "jac": cons_jac}],
+            options={"ftol": 1e-15, "maxiter": 200},
+        )
     except (ValueError, FloatingPointError, ZeroDivisionError):  # pragma: no cover
         return None
     x = np.clip(res.x[:n], cell[:, 0], cell[:, 1])

@@ -39,9 +39,11 @@ def _det(M: np.ndarray) -> np.ndarray:
         return M[..., 0, 0]
     if n == 2:
         return M[..., 0, 0] * M[..., 1, 1] - M[..., 0, 1] * M[..., 1, 0]
-    return (M[..., 0, 0] * (M[..., 1, 1] * M[..., 2, 2] - M[..., 1, 2] * M[..., 2, 1])
-            - M[..., 0, 1] * (M[..., 1, 0] * M[..., 2, 2] - M[..., 1, 2] * M[..., 2, 0])
-            + M[..., 0, 2] * (M[..., 1, 0] * M[..., 2, 1] - M[..., 1, 1] * M[..., 2, 0]))
+    return (
+        M[..., 0, 0] * (M[..., 1, 1] * M[..., 2, 2] - M[..., 1, 2] * M[..., 2, 1])
+        - M[..., 0, 1] * (M[..., 1, 0] * M[..., 2, 2] - M[..., 1, 2] * M[..., 2, 0])
+        + M[..., 0, 2] * (M[..., 1, 0] * M[..., 2, 1] - M[..., 1, 1] * M[..., 2, 0])
+    )
 
 
 def _cramer(M: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -58,8 +60,9 @@ def _cramer(M: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return z, ok
 
 
-def solve_batch(c: np.ndarray, A: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
+def solve_batch(
+    c: np.ndarray, A: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Optimal values ``(N,)`` (``-inf`` when infeasible) and points ``(N, n)``.
 
     ``c`` is ``(N, n)``, ``A`` ``(N, m, n)``, ``b`` ``(N, m)``, ``lo``/``hi``
@@ -72,19 +75,20 @@ def solve_batch(c: np.ndarray, A: np.ndarray, b: np.ndarray, lo: np.ndarray, hi:
         return _highs(c, A, b, lo, hi)
     # rows that hold on the whole box of every problem can never bind: drop them
     if A.shape[1]:
-        worst = np.maximum(A * lo[:, None, :], A * hi[:, None, :]).sum(axis=2)   # max of A z
+        worst = np.maximum(A * lo[:, None, :], A * hi[:, None, :]).sum(axis=2)  # max of A z
         needed = np.any(worst > b - ROW_TOL * (1.0 + np.abs(b)), axis=0)
         if not needed.all():
             A, b = A[:, needed], b[:, needed]
     eye = np.eye(n)
     # all rows as G z <= h: the constraints, then z <= hi, then -z <= -lo
-    G = np.concatenate([A, np.broadcast_to(eye, (N, n, n)), np.broadcast_to(-eye, (N, n, n))],
-                       axis=1)
+    G = np.concatenate(
+        [A, np.broadcast_to(eye, (N, n, n)), np.broadcast_to(-eye, (N, n, n))], axis=1
+    )
     h = np.concatenate([b, hi, -lo], axis=1)
-    S = _subsets(G.shape[1], n)                                   # (S, n)
-    M = G[:, S, :]                                                # (N, S, n, n)
-    z, ok = _cramer(M, h[:, S])                                   # (N, S, n)
-    resid = np.einsum("nmk,nsk->nsm", G, z) - h[:, None, :]       # (N, S, rows)
+    S = _subsets(G.shape[1], n)  # (S, n)
+    M = G[:, S, :]  # (N, S, n, n)
+    z, ok = _cramer(M, h[:, S])  # (N, S, n)
+    resid = np.einsum("nmk,nsk->nsm", G, z) - h[:, None, :]  # (N, S, rows)
     scale = 1.0 + np.abs(h)[:, None, :] + np.einsum("nmk,nsk->nsm", np.abs(G), np.abs(z))
     feas = ok & np.all(resid <= ROW_TOL * scale, axis=2)
     val = np.einsum("nk,nsk->ns", c, z)
@@ -94,18 +98,23 @@ def solve_batch(c: np.ndarray, A: np.ndarray, b: np.ndarray, lo: np.ndarray, hi:
     return val[rows, best], np.clip(z[rows, best], lo, hi)
 
 
-def _highs(c: np.ndarray, A: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray]:
+def _highs(
+    c: np.ndarray, A: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     from scipy.optimize import linprog
 
     N, n = c.shape
     vals = np.full(N, -np.inf)
     pts = np.zeros((N, n))
     for j in range(N):
-        res = linprog(-c[j], A_ub=A[j], b_ub=b[j] + ROW_TOL * (1.0 + np.abs(b[j])),
-                      bounds=list(zip(lo[j], hi[j])), method="highs",
-                      options={"primal_feasibility_tolerance": 1e-10,
-                               "dual_feasibility_tolerance": 1e-10})
+        res = linprog(
+            -c[j],
+            A_ub=A[j],
+            b_ub=b[j] + ROW_TOL * (1.0 + np.abs(b[j])),
+            bounds=list(zip(lo[j], hi[j])),
+            method="highs",
+            options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
+        )
         if res.status == 0:
             vals[j] = -res.fun
             pts[j] = np.clip(res.x, lo[j], hi[j])

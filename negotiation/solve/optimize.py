@@ -30,12 +30,12 @@ from .bnb import GAP_TOL, Criterion, Row, maximise
 from .local import polish
 from .problem import Problem
 
-GRID_TIE = 1e-12      # ties on the grid (relative to the criterion's scale)
-LOCK_TOL = 1e-13      # an earlier stage may lose this much (relative) to a later one
+GRID_TIE = 1e-12  # ties on the grid (relative to the criterion's scale)
+LOCK_TOL = 1e-13  # an earlier stage may lose this much (relative) to a later one
 TIEBREAK_NODES = 1000  # node budget of a tie-break stage (the first stage gets the full budget)
-TIEBREAK_GAP = 1e-8    # relative gap at which a tie-break stage is closed
-TIEBREAK_ROUNDS = 6    # batches of nodes a tie-break stage may take
-FEAS_TOL = 1e-12      # violation of u_i >= d_i accepted in an outcome (relative to 1 + |d_i|)
+TIEBREAK_GAP = 1e-8  # relative gap at which a tie-break stage is closed
+TIEBREAK_ROUNDS = 6  # batches of nodes a tie-break stage may take
+FEAS_TOL = 1e-12  # violation of u_i >= d_i accepted in an outcome (relative to 1 + |d_i|)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Stage:
 
     def criterion(self, d: np.ndarray) -> Criterion:
         if self.kind != "linear" and not np.any(self.c > 0):
-            return Criterion("linear", np.zeros_like(self.c), None, d)   # constant criterion
+            return Criterion("linear", np.zeros_like(self.c), None, d)  # constant criterion
         return Criterion(self.kind, np.asarray(self.c, dtype=float), self.e, d)
 
     def grid_value(self, U: np.ndarray, X: np.ndarray | None, d: np.ndarray) -> np.ndarray:
@@ -72,12 +72,12 @@ class Stage:
 class Optimum:
     """Where the lexicographic optimum is, how good it is, and the proof."""
 
-    coords: np.ndarray            # (K,) issue coordinates (level index for discrete issues)
-    utilities: np.ndarray         # (P,)
-    values: tuple[float, ...]     # criterion value of each stage at ``coords``
-    certified: bool               # every stage's gap closed (global optimum, proven)
-    bound: float = float("nan")   # proven upper bound of the first stage
-    nodes: int = 0                # branch-and-bound nodes bounded
+    coords: np.ndarray  # (K,) issue coordinates (level index for discrete issues)
+    utilities: np.ndarray  # (P,)
+    values: tuple[float, ...]  # criterion value of each stage at ``coords``
+    certified: bool  # every stage's gap closed (global optimum, proven)
+    bound: float = float("nan")  # proven upper bound of the first stage
+    nodes: int = 0  # branch-and-bound nodes bounded
     message: str = ""
     bounds: tuple[float, ...] = field(default=(), repr=False)
     tiebreaks_certified: bool = True
@@ -121,8 +121,9 @@ def _allowed_combos(problem: Problem, fixed: dict[int, float] | None) -> np.ndar
     return combos
 
 
-def _grid_start(problem: Problem, stages: list[Stage], require_agreement: bool,
-                fixed: dict[int, float] | None) -> np.ndarray | None:
+def _grid_start(
+    problem: Problem, stages: list[Stage], require_agreement: bool, fixed: dict[int, float] | None
+) -> np.ndarray | None:
     """Coordinates of the best grid outcome, or ``None``."""
     mask = problem.agreement.copy() if require_agreement else np.ones(problem.space.size, bool)
     if fixed:
@@ -144,8 +145,9 @@ def _locks(stage: Stage, crit: Criterion, value: float, u: np.ndarray) -> list[R
     P = len(u)
 
     def row(a: np.ndarray, b: np.ndarray | None, r: float) -> Row:
-        scale = max(1.0, abs(r), float(np.abs(a).sum()),
-                    float(np.abs(b).sum()) if b is not None else 0.0)
+        scale = max(
+            1.0, abs(r), float(np.abs(a).sum()), float(np.abs(b).sum()) if b is not None else 0.0
+        )
         return Row(a, b, r - LOCK_TOL * scale, LOCK_TOL * scale)
 
     if crit.kind == "linear":
@@ -162,9 +164,14 @@ def _locks(stage: Stage, crit: Criterion, value: float, u: np.ndarray) -> list[R
     return rows
 
 
-def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool = True,
-             fixed: dict[int, float] | None = None,
-             start: np.ndarray | None = None) -> Optimum | None:
+def optimise(
+    problem: Problem,
+    stages: list[Stage],
+    *,
+    require_agreement: bool = True,
+    fixed: dict[int, float] | None = None,
+    start: np.ndarray | None = None,
+) -> Optimum | None:
     """Lexicographic optimum of ``stages`` over the agreement set (or the whole space).
 
     Parameters
@@ -184,8 +191,17 @@ def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool =
         start = _grid_start(problem, stages, require_agreement, fixed)
         if start is None:
             return None
-        return _result(problem, stages, start, [], [], True, 0,
-                       "best grid outcome (precision='grid'): not certified", grid=True)
+        return _result(
+            problem,
+            stages,
+            start,
+            [],
+            [],
+            True,
+            0,
+            "best grid outcome (precision='grid'): not certified",
+            grid=True,
+        )
     # The certified search needs no grid: it finds its own incumbents (box centres,
     # optima of the relaxations, local polish), and a grid start would cost more
     # (a pass over every outcome) than it saves.
@@ -200,13 +216,19 @@ def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool =
     point, bounds, certs, nodes = start, [], [], 0
     for n_stage, stage in enumerate(stages):
         crit = stage.criterion(problem.d)
-        res = maximise(problem.structure, crit, rows, problem.structure.utilities, combos,
-                       [] if point is None else [point],
-                       polish=lambda cr, rw, x: polish(problem, cr, rw, x),
-                       max_nodes=None if n_stage == 0 else TIEBREAK_NODES,
-                       polish_limit=None if n_stage == 0 else 1,
-                       gap=GAP_TOL if n_stage == 0 else TIEBREAK_GAP,
-                       max_rounds=None if n_stage == 0 else TIEBREAK_ROUNDS)
+        res = maximise(
+            problem.structure,
+            crit,
+            rows,
+            problem.structure.utilities,
+            combos,
+            [] if point is None else [point],
+            polish=lambda cr, rw, x: polish(problem, cr, rw, x),
+            max_nodes=None if n_stage == 0 else TIEBREAK_NODES,
+            polish_limit=None if n_stage == 0 else 1,
+            gap=GAP_TOL if n_stage == 0 else TIEBREAK_GAP,
+            max_rounds=None if n_stage == 0 else TIEBREAK_ROUNDS,
+        )
         nodes += res.nodes
         bounds.append(res.bound)
         certs.append(res.certified)
@@ -223,9 +245,15 @@ def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool =
     if point is None:
         # every stage was a void Nash stage: any agreement, best for the parties in total
         total = Criterion("linear", np.ones(len(problem.names)), None, problem.d)
-        res = maximise(problem.structure, total, rows, problem.structure.utilities, combos,
-                       [] if start is None else [start],
-                       polish=lambda cr, rw, x: polish(problem, cr, rw, x))
+        res = maximise(
+            problem.structure,
+            total,
+            rows,
+            problem.structure.utilities,
+            combos,
+            [] if start is None else [start],
+            polish=lambda cr, rw, x: polish(problem, cr, rw, x),
+        )
         if res.coords is None:
             return None
         point = res.coords
@@ -234,16 +262,33 @@ def optimise(problem: Problem, stages: list[Stage], *, require_agreement: bool =
     return _result(problem, stages, point, bounds, certs, ok, nodes, msg)
 
 
-def _result(problem: Problem, stages: list[Stage], coords: np.ndarray, bounds: list[float],
-            certs: list[bool], certified: bool, nodes: int, message: str,
-            grid: bool = False) -> Optimum:
+def _result(
+    problem: Problem,
+    stages: list[Stage],
+    coords: np.ndarray,
+    bounds: list[float],
+    certs: list[bool],
+    certified: bool,
+    nodes: int,
+    message: str,
+    grid: bool = False,
+) -> Optimum:
     u = problem.utilities(coords[None])[0]
     values = tuple(float(s.grid_value(u[None], coords[None], problem.d)[0]) for s in stages)
     bound = float("nan") if grid or not bounds else float(bounds[0])
     if np.isfinite(bound) and values and np.isfinite(values[0]):
         bound = max(bound, values[0])
-    return Optimum(coords, u, values, certified and not grid, bound, nodes, message,
-                   tuple(bounds), all(certs[1:]) and not grid)
+    return Optimum(
+        coords,
+        u,
+        values,
+        certified and not grid,
+        bound,
+        nodes,
+        message,
+        tuple(bounds),
+        all(certs[1:]) and not grid,
+    )
 
 
 __all__ = ["FEAS_TOL", "GRID_TIE", "LOCK_TOL", "Optimum", "Stage", "grid_optimum", "optimise"]

@@ -109,14 +109,14 @@ def _pareto_2d(U: np.ndarray) -> np.ndarray:
     distinct = np.empty(len(s), dtype=bool)
     distinct[0] = True
     np.not_equal(s[1:], s[:-1], out=distinct[1:])
-    values = s[distinct]                                  # ascending distinct u0
+    values = s[distinct]  # ascending distinct u0
     group = np.searchsorted(values, a)
     best = np.full(len(values), -np.inf)
-    np.maximum.at(best, group, b)                         # best u1 of each group
-    above = np.empty(len(values))                         # best u1 of the larger groups
+    np.maximum.at(best, group, b)  # best u1 of each group
+    above = np.empty(len(values))  # best u1 of the larger groups
     above[-1] = -np.inf
     above[:-1] = np.maximum.accumulate(best[::-1])[::-1][1:]
-    top = group == len(values) - 1                        # (-inf must not beat itself)
+    top = group == len(values) - 1  # (-inf must not beat itself)
     return (top | (b > above[group])) & (b == best[group])
 
 
@@ -164,13 +164,13 @@ def _pivot_dominated(X: np.ndarray) -> np.ndarray:
     piv = X[pid]
     dominated = np.zeros(M, dtype=bool)
     for i in range(0, M, PIVOT_CHUNK):
-        block = X[i:i + PIVOT_CHUNK]
+        block = X[i : i + PIVOT_CHUNK]
         ge = piv[:, 0, None] >= block[None, :, 0]
         for d in range(1, P):
             ge &= piv[:, d, None] >= block[None, :, d]
-        own = (pid >= i) & (pid < i + len(block))     # a pivot is >= itself
+        own = (pid >= i) & (pid < i + len(block))  # a pivot is >= itself
         ge[np.flatnonzero(own), pid[own] - i] = False
-        dominated[i:i + PIVOT_CHUNK] = ge.any(axis=0)
+        dominated[i : i + PIVOT_CHUNK] = ge.any(axis=0)
     return dominated
 
 
@@ -180,10 +180,10 @@ def _kd_dominated(X: np.ndarray) -> np.ndarray:
     # ----------------------------------------------------------- k-d tree build
     k = max(0, int(np.ceil(np.log2(M / LEAF)))) if M > LEAF else 0
     n_leaves = 1 << k
-    s = -(-M // n_leaves)                      # points per leaf
+    s = -(-M // n_leaves)  # points per leaf
     total = s * n_leaves
-    slot = np.arange(total) % M                # padded with copies of the first points
-    Y = np.ascontiguousarray(X.T)[:, slot]     # (P, total): coordinates of each slot
+    slot = np.arange(total) % M  # padded with copies of the first points
+    Y = np.ascontiguousarray(X.T)[:, slot]  # (P, total): coordinates of each slot
     for level in range(k):
         segs, size = 1 << level, total >> level
         starts = np.arange(segs) * size
@@ -198,7 +198,7 @@ def _kd_dominated(X: np.ndarray) -> np.ndarray:
     leaf_ids = slot.reshape(n_leaves, s)
     lo: list[np.ndarray] = [np.empty(0)] * (k + 1)
     hi: list[np.ndarray] = [np.empty(0)] * (k + 1)
-    lo[k], hi[k] = leaf_pts.min(axis=2), leaf_pts.max(axis=2)     # (P, nodes)
+    lo[k], hi[k] = leaf_pts.min(axis=2), leaf_pts.max(axis=2)  # (P, nodes)
     for level in range(k - 1, -1, -1):
         lo[level] = lo[level + 1].reshape(P, -1, 2).min(axis=2)
         hi[level] = hi[level + 1].reshape(P, -1, 2).max(axis=2)
@@ -223,7 +223,7 @@ def _kd_dominated(X: np.ndarray) -> np.ndarray:
         """Exact check of leaf pairs: which points of leaf ``q`` are dominated by leaf ``a``?"""
         batch = max(1, DENSE_CELLS // (s * s))
         for i in range(0, len(a), batch):
-            aa, qq = a[i:i + batch], q[i:i + batch]
+            aa, qq = a[i : i + batch], q[i : i + batch]
             alive = ~(dead[k][aa] | dead[k][qq])
             aa, qq = aa[alive], qq[alive]
             if len(aa) == 0:
@@ -232,7 +232,7 @@ def _kd_dominated(X: np.ndarray) -> np.ndarray:
             for d in range(P):
                 coord = leaf_pts[d]
                 ge &= coord[aa][:, :, None] >= coord[qq][:, None, :]
-            hit = ge.any(axis=1)                               # (pairs, s) points of qq
+            hit = ge.any(axis=1)  # (pairs, s) points of qq
             rows = np.broadcast_to(qq[:, None], hit.shape)[hit]
             cols = np.broadcast_to(np.arange(s), hit.shape)[hit]
             dominated[rows, cols] = True
@@ -241,7 +241,8 @@ def _kd_dominated(X: np.ndarray) -> np.ndarray:
             dead[k][touched[full]] = True
 
     stack: list[tuple[int, np.ndarray, np.ndarray]] = [
-        (0, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))]
+        (0, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
+    ]
     while stack:
         level, a, q = stack.pop()
         alive = ~(dead[level][a] | dead[level][q])
@@ -253,7 +254,7 @@ def _kd_dominated(X: np.ndarray) -> np.ndarray:
             continue
         if len(a) > PAIR_CHUNK:
             for i in range(0, len(a), PAIR_CHUNK):
-                stack.append((level, a[i:i + PAIR_CHUNK], q[i:i + PAIR_CHUNK]))
+                stack.append((level, a[i : i + PAIR_CHUNK], q[i : i + PAIR_CHUNK]))
             continue
         # children pairs (2a+i, 2q+j)
         nxt = level + 1

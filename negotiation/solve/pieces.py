@@ -50,10 +50,10 @@ class IssuePieces:
 
     lo: float
     hi: float
-    edges: np.ndarray                       # (Q+1,) sorted interval edges
+    edges: np.ndarray  # (Q+1,) sorted interval edges
     terms: tuple[tuple[int, float, Any], ...]
-    shape: np.ndarray                       # (Q, T)
-    at_edges: np.ndarray                    # (Q+1, P) phi of every party at the edges
+    shape: np.ndarray  # (Q, T)
+    at_edges: np.ndarray  # (Q+1, P) phi of every party at the edges
     n_parties: int
 
     @property
@@ -69,14 +69,15 @@ class IssuePieces:
         return out
 
 
-def issue_pieces(lo: float, hi: float, terms: list[tuple[int, float, Any]],
-                 n_parties: int) -> IssuePieces:
+def issue_pieces(
+    lo: float, hi: float, terms: list[tuple[int, float, Any]], n_parties: int
+) -> IssuePieces:
     """Elementary intervals and term curvatures of one continuous issue."""
     pts = {float(lo), float(hi)}
     for _, _, vf in terms:
         pts.update(float(b) for b in vf.breakpoints() if lo < b < hi)  # type: ignore[attr-defined]
     edges = np.array(sorted(pts))
-    if edges.size == 1:                     # a degenerate range lo == hi
+    if edges.size == 1:  # a degenerate range lo == hi
         edges = np.array([lo, hi], dtype=float)
     mids = 0.5 * (edges[:-1] + edges[1:])
     shape = np.zeros((mids.size, len(terms)), dtype=int)
@@ -85,8 +86,15 @@ def issue_pieces(lo: float, hi: float, terms: list[tuple[int, float, Any]],
             s = 1.0 - np.abs(mids - vf.ideal) / vf.distance
             curved = s > 0
             shape[:, t] = np.where(curved, CONCAVE if vf.exponent < 1.0 else CONVEX, LINEAR)
-    piece = IssuePieces(float(lo), float(hi), edges, tuple(terms), shape,
-                        np.zeros((edges.size, n_parties)), n_parties)
+    piece = IssuePieces(
+        float(lo),
+        float(hi),
+        edges,
+        tuple(terms),
+        shape,
+        np.zeros((edges.size, n_parties)),
+        n_parties,
+    )
     object.__setattr__(piece, "at_edges", piece.phi(edges))
     return piece
 
@@ -106,7 +114,7 @@ class Envelopes:
     under_base: np.ndarray
     under_slope: np.ndarray
     exact: np.ndarray
-    error: np.ndarray = field(repr=False)   # (N, P) largest envelope gap on the box, per party
+    error: np.ndarray = field(repr=False)  # (N, P) largest envelope gap on the box, per party
 
 
 def _slope(vf: object, x: np.ndarray) -> np.ndarray:
@@ -123,9 +131,9 @@ def bounds_over(piece: IssuePieces, a: np.ndarray, b: np.ndarray) -> tuple[np.nd
     lo, hi = np.minimum(fa, fb), np.maximum(fa, fb)
     inner = piece.edges[1:-1]
     if inner.size:
-        inside = (inner[None, :] > a[:, None]) & (inner[None, :] < b[:, None])   # (N, E)
+        inside = (inner[None, :] > a[:, None]) & (inner[None, :] < b[:, None])  # (N, E)
         if inside.any():
-            vals = piece.at_edges[1:-1]                                         # (E, P)
+            vals = piece.at_edges[1:-1]  # (E, P)
             big = np.where(inside[:, :, None], vals[None], np.inf)
             lo = np.minimum(lo, big.min(axis=1))
             big = np.where(inside[:, :, None], vals[None], -np.inf)
@@ -156,7 +164,7 @@ def envelopes(piece: IssuePieces, a: np.ndarray, b: np.ndarray, q: np.ndarray) -
             exact &= ~curved
             fm = w * vf(m)  # type: ignore[operator]
             gm = w * _slope(vf, m)
-            tan_a = fm + gm * (a - m)               # tangent line at the midpoint, at x = a
+            tan_a = fm + gm * (a - m)  # tangent line at the midpoint, at x = a
             tan_b = fm + gm * (b - m)
             hi_c, lo_c = np.maximum(fa, fb), np.minimum(fa, fb)
             # concave: chord below, tangent (or the constant max) above
@@ -173,8 +181,9 @@ def envelopes(piece: IssuePieces, a: np.ndarray, b: np.ndarray, q: np.ndarray) -
             ub = np.where(vex, np.where(use_tv, tan_a, lo_c), ub)
             us = np.where(vex, np.where(use_tv, gm, 0.0), us)
             # gap between the two lines at the ends and the midpoint bounds the error
-            gap = np.maximum.reduce([np.abs((ob + os_ * (x - a)) - (ub + us * (x - a)))
-                                     for x in (a, m, b)])
+            gap = np.maximum.reduce(
+                [np.abs((ob + os_ * (x - a)) - (ub + us * (x - a))) for x in (a, m, b)]
+            )
             error[:, i] = np.maximum(error[:, i], np.where(curved, gap, 0.0))
         over_base[:, i] += ob
         over_slope[:, i] += os_
@@ -213,12 +222,12 @@ class Structure:
     slowest, as in the grid) and ``F[c]`` every party's utility from those levels.
     """
 
-    continuous: np.ndarray                  # issue indices of the continuous issues
-    discrete: np.ndarray                    # issue indices of the discrete issues
+    continuous: np.ndarray  # issue indices of the continuous issues
+    discrete: np.ndarray  # issue indices of the discrete issues
     pieces: tuple[IssuePieces, ...]
-    combos: np.ndarray                      # (C, len(discrete)) level indices
-    F: np.ndarray                           # (C, P)
-    lo: np.ndarray                          # (n,) range ends of the continuous issues
+    combos: np.ndarray  # (C, len(discrete)) level indices
+    F: np.ndarray  # (C, P)
+    lo: np.ndarray  # (n,) range ends of the continuous issues
     hi: np.ndarray
 
     def utilities(self, X: np.ndarray) -> np.ndarray:
@@ -252,12 +261,14 @@ def build_structure(space, weights: np.ndarray, parties, tables: list[np.ndarray
     pieces = []
     for k in J:
         lo, hi = space.issues[k].range
-        terms = [(i, float(weights[i, k]), p.values[k]) for i, p in enumerate(parties)
-                 if weights[i, k] > 0]
+        terms = [
+            (i, float(weights[i, k]), p.values[k])
+            for i, p in enumerate(parties)
+            if weights[i, k] > 0
+        ]
         pieces.append(issue_pieces(float(lo), float(hi), terms, P))
     sizes = [len(space.issues[k].levels) for k in D]
-    combos = (np.indices(sizes).reshape(len(sizes), -1).T if sizes
-              else np.zeros((1, 0), dtype=int))
+    combos = np.indices(sizes).reshape(len(sizes), -1).T if sizes else np.zeros((1, 0), dtype=int)
     F = np.zeros((combos.shape[0], P))
     for j, k in enumerate(D):
         F += tables[k][combos[:, j]]

@@ -54,8 +54,7 @@ class Problem:
             raise ValueError(f"precision must be 'exact' or 'grid', not {self.precision!r}")
         if self.reservation is None:
             object.__setattr__(self, "reservation", reservation_values(self.scenario))
-        object.__setattr__(self, "reservation",
-                           np.asarray(self.reservation, dtype=float).copy())
+        object.__setattr__(self, "reservation", np.asarray(self.reservation, dtype=float).copy())
         self.reservation.setflags(write=False)
 
     # ------------------------------------------------------------------ structure
@@ -103,14 +102,20 @@ class Problem:
         """Per issue, the (party, value function) pairs with positive weight."""
         out = []
         for k in range(len(self.space.issues)):
-            out.append([(i, p.values[k]) for i, p in enumerate(self.scenario.parties)
-                        if self.weights[i, k] > 0])
+            out.append(
+                [
+                    (i, p.values[k])
+                    for i, p in enumerate(self.scenario.parties)
+                    if self.weights[i, k] > 0
+                ]
+            )
         return out
 
     @cached_property
     def structure(self):
         """Separable form for the certified search (:mod:`negotiation.solve.pieces`)."""
         from .pieces import build_structure
+
         return build_structure(self.space, self.weights, self.scenario.parties, self.tables)
 
     # ------------------------------------------------------------------ evaluation
@@ -118,8 +123,9 @@ class Problem:
         """``(M, P)`` utilities at ``(M, K)`` issue coordinates."""
         return utilities(self.scenario, coords)
 
-    def point(self, coords: np.ndarray, issues: np.ndarray,
-              side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def point(
+        self, coords: np.ndarray, issues: np.ndarray, side: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Utilities ``(P,)`` at one outcome and their ``(P, len(issues))`` one-sided
         derivatives in the continuous ``issues`` (plain-float fast path)."""
         P = len(self.names)

@@ -24,8 +24,9 @@ def outcome_distance(problem: Problem, a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(diffs))))
 
 
-def evaluate_proposal(problem: Problem, name: str, outcome: dict,
-                      solutions: dict[str, Solution | None], source=None) -> ProposalEvaluation:
+def evaluate_proposal(
+    problem: Problem, name: str, outcome: dict, solutions: dict[str, Solution | None], source=None
+) -> ProposalEvaluation:
     """Utilities, acceptance and distance to each solution of one proposal.
 
     A party *accepts* a proposal when it gets at least its reservation value;
@@ -55,11 +56,17 @@ def evaluate_proposal(problem: Problem, name: str, outcome: dict,
     names = problem.names
     accepts = u >= problem.d - AGREE_TOL
     point = Point(problem.space.decode(coords), {n: float(x) for n, x in zip(names, u)})
-    distance = {k: outcome_distance(problem, coords, s.coords)
-                for k, s in solutions.items() if s is not None}
+    distance = {
+        k: outcome_distance(problem, coords, s.coords)
+        for k, s in solutions.items()
+        if s is not None
+    }
     return ProposalEvaluation(
-        name=name, point=point,
+        name=name,
+        point=point,
         accepted_by=tuple(n for n, ok in zip(names, accepts) if ok),
         in_agreement_set=bool(np.all(accepts[problem.veto])),
         surplus={n: float(x) for n, x in zip(names, u - problem.d)},
-        distance=distance, source=source)
+        distance=distance,
+        source=source,
+    )

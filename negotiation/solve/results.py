@@ -37,9 +37,12 @@ class Point:
     utilities: dict[str, float]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"outcome": {k: (v if isinstance(v, str) else _value(v))
-                            for k, v in self.outcome.items()},
-                "utilities": {k: _num(v) for k, v in self.utilities.items()}}
+        return {
+            "outcome": {
+                k: (v if isinstance(v, str) else _value(v)) for k, v in self.outcome.items()
+            },
+            "utilities": {k: _num(v) for k, v in self.utilities.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,12 @@ class IssueRange:
     def to_dict(self) -> dict[str, Any]:
         if self.levels is not None:
             return {"levels": list(self.levels), "certified": self.certified}
-        return {"min": _finite(self.min), "max": _finite(self.max), "certified": self.certified,
-                "gap": _opt(self.gap)}
+        return {
+            "min": _finite(self.min),
+            "max": _finite(self.max),
+            "certified": self.certified,
+            "gap": _opt(self.gap),
+        }
 
 
 @dataclass(frozen=True)
@@ -136,8 +143,9 @@ class BargainingRange:
         return {
             "deal_possible": self.deal_possible,
             "bargaining_range": {k: v.to_dict() for k, v in self.issues.items()},
-            "party_range": {k: {"min": _num(lo), "max": _num(hi)}
-                            for k, (lo, hi) in self.parties.items()},
+            "party_range": {
+                k: {"min": _num(lo), "max": _num(hi)} for k, (lo, hi) in self.parties.items()
+            },
         }
 
 
@@ -145,8 +153,8 @@ class BargainingRange:
 class ParetoFrontier:
     """The Pareto-optimal grid outcomes of the agreement set (all parties count)."""
 
-    indices: np.ndarray = field(repr=False)     # flat grid indices
-    utilities: np.ndarray = field(repr=False)   # (F, P)
+    indices: np.ndarray = field(repr=False)  # flat grid indices
+    utilities: np.ndarray = field(repr=False)  # (F, P)
 
     @property
     def size(self) -> int:
@@ -164,12 +172,14 @@ class ParetoFrontier:
         X = space.coordinates(self.indices)
         for k, issue in enumerate(space.issues):
             if issue.continuous:
-                out[issue.name] = IssueRange(issue.name, min=float(X[:, k].min()),
-                                             max=float(X[:, k].max()))
+                out[issue.name] = IssueRange(
+                    issue.name, min=float(X[:, k].min()), max=float(X[:, k].max())
+                )
             else:
                 used = set(X[:, k].astype(int).tolist())
-                out[issue.name] = IssueRange(issue.name, levels=tuple(
-                    lv for j, lv in enumerate(issue.levels) if j in used))
+                out[issue.name] = IssueRange(
+                    issue.name, levels=tuple(lv for j, lv in enumerate(issue.levels) if j in used)
+                )
         return out
 
 
