@@ -38,10 +38,31 @@ class OutputError(NegotiationError):
 
 
 def check_output_path(path: str) -> None:
-    """Fail early when ``path`` cannot be a file we write (before a long computation)."""
+    """Fail early when ``path`` cannot be a file we write (before a long computation).
+
+    Refused: a directory, anything that exists and is not a regular file (a
+    named pipe, a device such as ``/dev/null``, a socket: replacing it would
+    destroy it), and any file this process has read as input.
+    """
+    import stat
+
+    from .scenario.source import INPUTS
+
     directory = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise OutputError(f"{path}: is a directory; give a file name")
+    try:
+        info = os.stat(path)
+    except OSError:
+        info = None
+    if info is not None:
+        if not stat.S_ISREG(info.st_mode):
+            raise OutputError(
+                f"{path}: exists and is not a regular file (a device, pipe or "
+                "socket); refusing to replace it"
+            )
+        if (info.st_dev, info.st_ino) in INPUTS:
+            raise OutputError(f"{path}: is an input file of this command; refusing to overwrite it")
     if not os.path.isdir(directory):
         raise OutputError(f"{path}: output directory {directory} does not exist")
 
@@ -96,7 +117,7 @@ def write_files(files: Mapping[str, str | bytes], *, make_dirs: bool = False) ->
     for path in paths:
         if os.path.isdir(path):
             raise OutputError(f"{path}: is a directory; give a file name")
-        if not make_dirs:
+        if not make_dirs or os.path.lexists(path):
             check_output_path(path)
     created: list[str] = []
     staged: dict[str, str] = {}  # target -> temporary file with the new contents

@@ -92,6 +92,11 @@ def char_name(ch: str) -> str:
     return f"U+{code:04X} ({name})"
 
 
+#: ``(st_dev, st_ino)`` of every file read in this process: outputs never replace them
+#: (:func:`negotiation.outputs.check_output_path`).
+INPUTS: set[tuple[int, int]] = set()
+
+
 def read_bytes(name: str, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of the regular file ``name``, at most ``limit`` of them, never blocking."""
     try:
@@ -103,6 +108,7 @@ def read_bytes(name: str, limit: int = MAX_FILE_BYTES) -> bytes:
     kind = _kind(info.st_mode)
     if kind is not None:
         raise ScenarioError(kind, "", name)
+    INPUTS.add((info.st_dev, info.st_ino))
     if info.st_size > limit:
         raise ScenarioError(_too_big(info.st_size, limit), "", name)
     flags = (
