@@ -76,6 +76,20 @@ class Solution(Point):
     def method(self) -> str:
         return "branch-and-bound" if self.precision == "exact" else "grid"
 
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The search's settings (tolerances and budgets) that produced this result."""
+        from .bnb import GAP_TOL, MAX_NODES
+        from .optimize import FEAS_TOL, LOCK_TOL
+
+        return {
+            "precision": self.precision,
+            "gap_tol": GAP_TOL,
+            "feasibility_tol": FEAS_TOL,
+            "lock_tol": LOCK_TOL,
+            "max_nodes": MAX_NODES,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
         out["exact"] = self.exact
@@ -139,6 +153,22 @@ class BargainingRange:
         """Every range end, party range and the deal verdict is a proven global optimum."""
         return self.exact
 
+    @property
+    def method(self) -> str:
+        return "branch-and-bound" if self.exact or self.issues else "grid"
+
+    def __repr__(self) -> str:
+        if not self.deal_possible:
+            return f"BargainingRange(no deal, max_slack={self.max_slack:.3g})"
+        parts = []
+        for name, r in self.issues.items():
+            parts.append(
+                f"{name} "
+                + (f"{r.min:.4g}..{r.max:.4g}" if r.levels is None else "/".join(r.levels))
+            )
+        state = "certified" if self.exact else "not certified"
+        return f"BargainingRange(deal, {'; '.join(parts)}; {state})"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "deal_possible": self.deal_possible,
@@ -185,6 +215,9 @@ class ParetoFrontier:
 
 @dataclass(frozen=True)
 class ProposalEvaluation:
+    """A proposal's utilities, who accepts it, its surplus per party and its distance to
+    each solution (:func:`negotiation.solve.proposals.evaluate_proposal`)."""
+
     name: str
     point: Point
     accepted_by: tuple[str, ...]
@@ -192,6 +225,13 @@ class ProposalEvaluation:
     surplus: dict[str, float]
     distance: dict[str, float]
     source: Any = None
+
+    def __repr__(self) -> str:
+        verdict = "in the agreement set" if self.in_agreement_set else "vetoed"
+        return (
+            f"ProposalEvaluation({self.name!r}, {verdict}, accepted by "
+            f"{', '.join(self.accepted_by) or 'nobody'})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out = self.point.to_dict()
