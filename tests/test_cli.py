@@ -476,7 +476,7 @@ def test_help_imports_no_heavy_modules():
     ["run", "x.yaml", "--format", "xml"],
     ["run", "x.yaml", "--colour"],
     ["validate"],
-    ["plot", "x.yaml"],  # --kind is required
+    ["plot"],  # the scenario file or sweep directory is required
 ])
 def test_usage_errors_exit_2(capsys, argv):
     with pytest.raises(SystemExit) as info:
