@@ -57,12 +57,13 @@ def frank_wolfe_bound(cm, g0, G, A, b, lo, hi, x):
 def line_search(cm: np.ndarray, g: np.ndarray, delta: np.ndarray) -> np.ndarray:
     """Step in ``[0, 1]`` maximising ``sum c_i log(g_i + t delta_i)``, staying where every
     gain is positive."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         limit = np.where(delta < 0, -g / np.where(delta < 0, delta, -1.0), np.inf)
     t_max = np.minimum(1.0, limit.min(axis=1) * (1.0 - 1e-9))
 
     def slope(t):
-        return np.sum(cm * delta / np.maximum(g + t[:, None] * delta, 1e-300), axis=1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.sum(cm * delta / np.maximum(g + t[:, None] * delta, 1e-300), axis=1)
 
     lo_t, hi_t = np.zeros(len(g)), t_max.copy()
     full = slope(hi_t) >= 0
