@@ -45,7 +45,7 @@ over the whole outcome space for the max-slack problems):
    times that for the slack problems) or ``patience`` cells in a row without
    improvement.
 4. **Strict feasibility.** A refined point counts only if
-   ``u_i(x) - d_i >= -FEAS`` (``FEAS = 1e-12``) for every veto party,
+   ``u_i(x) - d_i >= -FEAS`` (``FEAS = 0``: exactly) for every veto party,
    evaluated here; otherwise the segment back to a feasible anchor is bisected
    to the last feasible point.  So the oracle's values are values of points it
    has *verified*: it can be beaten (it is a heuristic lower bound on the
@@ -62,8 +62,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
-#: A point is feasible when every veto surplus u_i - d_i is at least -FEAS.
-FEAS = 1e-12
+#: A point is feasible when every veto surplus u_i - d_i is at least -FEAS.  Exact: a
+#: tolerance as small as 1e-12 is worth 1e-4 of a criterion next to an infinite slope
+#: (exponent 0.25: (1e-12)^0.25 ~ 1e-3 of a value), and the oracle must never win by
+#: slop (found on a thin agreement set hugging a range end).
+FEAS = 0.0
 #: Largest slope handed to SLSQP (an exponent below 1 has an infinite slope
 #: where its value reaches 0; larger caps make SLSQP's subproblems ill-conditioned,
 #: "inequality constraints incompatible").  Only the search direction uses it.

@@ -6,7 +6,7 @@ These tests check that claim against ``tests/oracle.py``, which evaluates the
 model from the scenario dict by itself (no code from ``negotiation.solve`` or
 ``negotiation.model``) and searches a dense grid, then refines the best smooth
 cells with SLSQP; every oracle value is the value of a point it has verified to
-be strictly feasible (veto surpluses >= -1e-12).  The oracle is a lower bound
+be feasible exactly (every veto surplus >= 0 as evaluated here).  The oracle is a lower bound
 of each maximum, so a package result worse than the oracle is a bug, and a
 package bound below the oracle is a dishonest certificate.
 

@@ -6,10 +6,10 @@ Called by :mod:`negotiation.scenario.load` while it builds a scenario:
   non-blank text without control or invisible format characters; an issue
   name has no dot (evidence keys such as ``values.<issue>.exponent`` are
   dotted paths).
-* :func:`check_numbers`: every number in the file is 0 or between
-  :data:`~.limits.MIN_MAGNITUDE` and :data:`~.limits.MAX_MAGNITUDE` in
-  size, so that sums, differences, products and quotients of them stay
-  finite.
+* :func:`check_numbers`: every number in the file is at most
+  :data:`~.limits.MAX_MAGNITUDE` in size, so that sums, differences and
+  products of them stay finite, and a party's weight is 0 or at least
+  :data:`~.limits.MIN_WEIGHT` (the solvers divide by weighted slopes).
 * :func:`check_size`: the outcome grid, the utility matrix and the
   breakpoint work, computed from the issues and value functions without
   building any grid, stay within :mod:`~.limits`.
@@ -32,7 +32,7 @@ from .limits import (
     MAX_OUTCOMES,
     MAX_PARTIES,
     MAX_UTILITIES,
-    MIN_MAGNITUDE,
+    MIN_WEIGHT,
 )
 from .source import char_name, noncharacter
 from .yamlio import Path
@@ -74,9 +74,9 @@ def check_name(ctx: _Ctx, name: Any, path: Path, what: str, dots: bool = True) -
 
 
 def check_numbers(ctx: _Ctx, data: Any, path: Path = ()) -> None:
-    """Every number in ``data`` is 0 or between :data:`MIN_MAGNITUDE` and
-    :data:`MAX_MAGNITUDE` in size (NaN and infinity are left to the schema, which names
-    the field's meaning)."""
+    """Every number in ``data`` is at most :data:`MAX_MAGNITUDE` in size, and a weight
+    (``parties.<p>.weights.<issue>``) 0 or at least :data:`MIN_WEIGHT` (NaN and infinity
+    are left to the schema, which names the field's meaning)."""
     if isinstance(data, dict):
         for key, value in data.items():
             check_numbers(ctx, value, path + (key,))
@@ -93,12 +93,11 @@ def check_numbers(ctx: _Ctx, data: Any, path: Path = ()) -> None:
                 f"are at most {_power(MAX_MAGNITUDE)} in size (choose a "
                 "larger unit)",
             )
-        if data and abs(data) < MIN_MAGNITUDE and False:
+        if 0 < data < MIN_WEIGHT and len(path) == 4 and path[2] == "weights":
             raise ctx.error(
                 path,
-                f"{ctx.show(path, data)} is too small: numbers in a scenario "
-                f"are 0 or at least {_power(MIN_MAGNITUDE)} in size (write 0, "
-                "or choose a smaller unit)",
+                f"weight {ctx.show(path, data)} is too small: a weight is 0 "
+                f"or at least {_power(MIN_WEIGHT)} (write 0)",
             )
 
 

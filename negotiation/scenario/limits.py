@@ -34,9 +34,9 @@ MAX_PARTIES = 20
 MAX_ISSUES = 50
 #: Largest magnitude of any number in a scenario (issue values, batna, costs, weights...).
 MAX_MAGNITUDE = 1e12
-#: Smallest magnitude of a number other than 0 (a weight of 1e-300 is a 0 the solvers
-#: would divide by).
-MIN_MAGNITUDE = 1e-12
+#: Smallest weight other than 0 (a weight of 1e-300 made the solvers divide by a
+#: subnormal number; every other number may be as small as it likes).
+MIN_WEIGHT = 1e-12
 
 __all__ = [
     "MAX_BREAKPOINTS",
@@ -50,5 +50,5 @@ __all__ = [
     "MAX_PARTIES",
     "MAX_UTILITIES",
     "MAX_VALUES",
-    "MIN_MAGNITUDE",
+    "MIN_WEIGHT",
 ]
