@@ -104,11 +104,10 @@ class Envelopes:
     """Linear envelopes ``under <= phi <= over`` of every party's term on a batch of boxes.
 
     Arrays are ``(N, P)``: the line ``value(x) = base + slope * (x - a)`` on the
-    box ``[a, b]`` of one issue (``a`` per box). ``exact`` is ``(N,)``: every
+    box ``[a, b]`` of one issue. ``exact`` is ``(N,)``: every
     term is linear on the box, so both lines equal ``phi``.
     """
 
-    a: np.ndarray
     over_base: np.ndarray
     over_slope: np.ndarray
     under_base: np.ndarray
@@ -189,7 +188,7 @@ def envelopes(piece: IssuePieces, a: np.ndarray, b: np.ndarray, q: np.ndarray) -
         over_slope[:, i] += os_
         under_base[:, i] += ub
         under_slope[:, i] += us
-    return Envelopes(a, over_base, over_slope, under_base, under_slope, exact, error)
+    return Envelopes(over_base, over_slope, under_base, under_slope, exact, error)
 
 
 def locate(piece: IssuePieces, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -165,10 +165,6 @@ class Problem:
             pts.update(b for b in vf.breakpoints() if lo < b < hi)
         return np.array(sorted(pts))
 
-    def step(self, k: int) -> float:
-        """Largest gap between neighbouring grid values of continuous issue ``k``."""
-        return float(np.max(np.diff(self.space.grids[k])))
-
 
 def agreement_mask(U: np.ndarray, d: np.ndarray, veto: np.ndarray) -> np.ndarray:
     """Rows of ``U`` where every veto party gets at least its reservation value."""
