@@ -794,10 +794,6 @@ REGRESSIONS = {
 
 #: Known failures of the current core, kept visible (strict: they must fail until fixed).
 KNOWN = {
-    # a possible gain of 1e-5 magnifies utility rounding 1e5 times in the normalised
-    # Kalai-Smorodinsky criterion: certified with a gap of 1.2e-8 (the certificate's
-    # tolerance should be stated in the criterion's own units)
-    "ks_certified_gap_tiny_span": "certificate tolerance vs a tiny normalising gain",
     # a veto surplus of -8e-13 (within the feasibility slack) at an infinite slope is
     # worth 3e-5..9e-5 of a party's utility: solutions exceed that party's range maximum
     "slop_at_infinite_slope": "feasibility slack at an infinite slope",
