@@ -60,6 +60,8 @@ class Conflict:
     outcomes: tuple[tuple[float, dict[str, float | str]], ...]
     costs: dict[str, float] = field(default_factory=dict)
     evidence: Any = None
+    private_costs: dict[str, Any] = field(default_factory=dict)
+    shift: Any = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,15 @@ class Party:
         Whether the party must agree to a deal.
     power : float
         Bargaining power (exponent in the weighted Nash solution).
+    capability : float or None
+        Capability in the forecasting models (``None``: use ``power``).
+    discount : float
+        Per-round discount factor in alternating-offers bargaining (0 < δ ≤ 1).
+    outside_option : float or None
+        A utility the party can take after rejecting an offer (``None``: none).
+    recognition : float or None
+        Probability of being recognised as proposer in multilateral bargaining
+        (``None``: the loader's default, equal shares of what is left).
     evidence : dict
         The party's evidence entries as plain data, by parameter.
     """
@@ -92,6 +103,15 @@ class Party:
     veto: bool = True
     power: float = 1.0
     evidence: dict[str, Any] = field(default_factory=dict)
+    capability: float | None = None
+    discount: float = 1.0
+    outside_option: float | None = None
+    recognition: float | None = None
+
+    @property
+    def forecast_capability(self) -> float:
+        """Capability in the forecasting models: ``capability``, else ``power``."""
+        return self.power if self.capability is None else self.capability
 
 
 @dataclass(frozen=True)
@@ -141,6 +161,14 @@ class Scenario:
         The packages on the table.
     sources : dict
         The documents evidence cites, by id.
+    games : dict or None
+        The ``games`` block, ``{name: GameSpec}`` (:mod:`negotiation.games.spec`).
+    constraints : tuple
+        Linear constraints between continuous issues.
+    bargaining : object or None
+        Options of the non-cooperative bargaining models (the ``bargaining`` block).
+    ratification : object or None
+        Each party's ratifiers (the ``ratification`` block).
     notes : tuple of str
         Loader notes (weights normalised, no batna given).
     raw : dict
@@ -160,6 +188,10 @@ class Scenario:
     conflict: Conflict | None = None
     proposals: tuple[Proposal, ...] = ()
     sources: dict[str, Any] = field(default_factory=dict)
+    games: Any = None
+    constraints: tuple[Any, ...] = ()
+    bargaining: Any = None
+    ratification: Any = None
     notes: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     lines: dict[tuple, int] = field(default_factory=dict, repr=False, compare=False)

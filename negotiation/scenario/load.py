@@ -29,7 +29,17 @@ from .yamlio import Path, line_of, load_yaml
 
 PROB_TOL = 1e-6
 #: Keys allowed in a party's ``evidence`` mapping (besides ``<group>.<issue>``).
-PARTY_PARAMETERS = ("weights", "values", "batna", "power", "veto")
+PARTY_PARAMETERS = (
+    "weights",
+    "values",
+    "batna",
+    "power",
+    "veto",
+    "capability",
+    "discount",
+    "outside_option",
+    "recognition",
+)
 
 
 class _Ctx:
@@ -216,6 +226,13 @@ def _build(
                 plain_evidence(prop.evidence),
             )
         )
+    # ---- blocks parsed by their own modules (games, constraints, bargaining, ratification)
+    for key in ("games", "constraints", "bargaining", "ratification"):
+        if data.get(key) not in (None, [], {}):
+            raise ctx.error((key,), f"{quote(key)} is not supported yet")
+    if spec.conflict is not None and (spec.conflict.private_costs or spec.conflict.shift):
+        raise ctx.error(("conflict",), "private_costs and shift are not supported yet")
+    # ---- end of the blocks
     for key, ev in spec.evidence.items():
         check_evidence_sources(ctx, ev, ("evidence", key), sources)
     for iname, ispec in spec.issues.items():
@@ -391,6 +408,10 @@ def _party(
         veto=p.veto,
         power=float(p.power),
         evidence=evidence,
+        capability=None if p.capability is None else float(p.capability),
+        discount=float(p.discount),
+        outside_option=None if p.outside_option is None else float(p.outside_option),
+        recognition=None if p.recognition is None else float(p.recognition),
     )
 
 

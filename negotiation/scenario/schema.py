@@ -80,6 +80,10 @@ class PartySpec(Spec):
     values: dict[str, Any]
     veto: bool = True
     power: Positive = 1.0
+    capability: Positive | None = None
+    discount: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = 1.0
+    outside_option: Finite | None = None
+    recognition: Unit | None = None
     batna: Any = None
     evidence: dict[str, Evidence] = Field(default_factory=dict)
 
@@ -94,6 +98,9 @@ class ConflictSpec(Spec):
     description: str | None = None
     outcomes: list[LotteryOutcomeSpec] = Field(min_length=1)
     costs: dict[str, Finite] = Field(default_factory=dict)
+    # private information and shifting power (issue 12): validated by the loader
+    private_costs: dict[str, Any] = Field(default_factory=dict)
+    shift: Any = None
     evidence: dict[str, Evidence] | Evidence | None = None
 
 
@@ -123,3 +130,8 @@ class ScenarioSpec(Spec):
     sources: dict[str, SourceSpec] = Field(default_factory=dict)
     evidence: dict[str, Evidence] = Field(default_factory=dict)
     analysis: AnalysisSpec = Field(default_factory=AnalysisSpec)
+    # blocks validated by their own modules (shapes checked there, with located errors)
+    games: Any = None
+    constraints: list[str] = Field(default_factory=list)
+    bargaining: Any = None
+    ratification: Any = None
