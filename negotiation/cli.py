@@ -75,30 +75,45 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .errors import ScenarioError, one_line
     from .formatting import count
     from .scenario import load_scenario
+    from .scenario.load import GamesOnlyFile
 
     failed = internal = 0
     for f in args.files:
         try:
-            scenario = load_scenario(f)
-            problems = []
-            if args.strict:
-                from .evidence import missing_evidence
+            try:
+                scenario = load_scenario(f)
+            except GamesOnlyFile:  # title and games only: check the games
+                from .games.cli import check_games_file
 
-                problems = missing_evidence(scenario)
+                problems, counts = check_games_file(f, strict=args.strict)
+                notes = ""
+            else:
+                problems = []
+                if args.strict:
+                    from .evidence import missing_evidence
+
+                    problems = missing_evidence(scenario)
+                    if scenario.games:
+                        from .games.spec import evidence_gaps
+
+                        gaps = evidence_gaps(scenario.games, file=scenario.file or "<scenario>")
+                        problems += [str(e) for e in gaps]
+                notes = "".join(f"\n  note: {one_line(n)}" for n in scenario.notes)
+                counts = ", ".join(
+                    count(len(xs), word)
+                    for xs, word in (
+                        (scenario.parties, "party"),
+                        (scenario.issues, "issue"),
+                        (scenario.proposals, "proposal"),
+                        (scenario.games or (), "game"),
+                    )
+                    if xs or word != "game"
+                )
             for p in problems:
                 print(one_line(str(p)), file=sys.stderr)
             if problems:
                 failed += 1
                 continue
-            notes = "".join(f"\n  note: {one_line(n)}" for n in scenario.notes)
-            counts = ", ".join(
-                count(len(xs), word)
-                for xs, word in (
-                    (scenario.parties, "party"),
-                    (scenario.issues, "issue"),
-                    (scenario.proposals, "proposal"),
-                )
-            )
             print(f"{one_line(f)}: ok ({counts}){notes}")
         except ScenarioError as exc:
             print(str(exc), file=sys.stderr)

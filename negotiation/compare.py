@@ -6,14 +6,75 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .formatting import issue_range, text_table, value
-from .registry import analyses
+from .formatting import issue_range, issue_value, text_table, value
+from .registry import Marker, analyses
 from .solve.results import _num
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model.issues import Issue
+    from .registry import Analysis, Package
     from .report import Report
     from .solve.results import IssueRange
+
+#: Package kinds that are not the outcome of a model: proposals on the table and the
+#: closest outcome (solutions have their own tables and markers).
+NOT_MODEL_OUTCOMES = ("solution", "proposal", "closest")
+
+
+def model_outcomes(report: Report) -> list[tuple[Analysis, Package]]:
+    """The packages of section analyses that are the outcome of a model (an equilibrium,
+    a bargaining or conflict outcome, a forecast...), in registry order, each with the
+    analysis that points at it."""
+    return [
+        (a, p)
+        for a in analyses("section")
+        if a.key in report.results
+        for p in a.packages_of(report, report.results[a.key])
+        if p.kind not in NOT_MODEL_OUTCOMES
+    ]
+
+
+def outcome_analyses(reports: Sequence[Report]) -> list[Analysis]:
+    """The section analyses with a model outcome in some report, in registry order."""
+    used = {a.key for r in reports for a, _ in model_outcomes(r)}
+    return [a for a in analyses("section") if a.key in used]
+
+
+@dataclass(frozen=True)
+class OutcomeGroup:
+    """The model outcomes of one analysis drawn with one marker: one legend entry and one
+    horizontal slot in the comparison figure."""
+
+    key: str  # "<analysis key>:<marker symbol>"
+    analysis: str
+    marker: Marker
+    label: str
+
+
+def outcome_groups(reports: Sequence[Report]) -> list[OutcomeGroup]:
+    """The model outcomes of ``reports`` grouped by analysis and marker, in registry order.
+
+    An analysis that draws all its packages with one marker is one group labelled with
+    the analysis's label; one that uses several markers gets a group per marker,
+    labelled with its packages' label when they share one (``weighted median forecast``),
+    else with the analysis's label and the packages' kind.
+    """
+    found: dict[tuple[str, str], list[Package]] = {}
+    for r in reports:
+        for a, p in model_outcomes(r):
+            found.setdefault((a.key, p.marker.symbol), []).append(p)
+    out = []
+    for a in outcome_analyses(reports):
+        mine = [(sym, ps) for (k, sym), ps in found.items() if k == a.key]
+        for sym, ps in mine:
+            if len(mine) == 1:
+                label = a.label
+            elif len({p.label for p in ps}) == 1:
+                label = ps[0].label
+            else:
+                label = f"{a.label} ({', '.join(dict.fromkeys(p.kind for p in ps))})"
+            out.append(OutcomeGroup(f"{a.key}:{sym}", a.key, ps[0].marker, label))
+    return out
 
 
 def chronological(reports: Sequence[Report]) -> list[Report]:
@@ -127,6 +188,41 @@ class Comparison:
                 for r in rs
             ],
             "changes": self.changes(),
+            **self._outcomes_dict(),
+        }
+
+    def _outcomes_dict(self) -> dict[str, Any]:
+        """``{"outcomes": {analysis: [[package, ...] per scenario]}}`` when some section
+        analysis points at a model outcome; nothing otherwise."""
+        used = outcome_analyses(self.reports)
+        if not used:
+            return {}
+        return {
+            "outcomes": {
+                a.key: [
+                    [
+                        {
+                            "key": p.key,
+                            "label": p.label,
+                            "kind": p.kind,
+                            "status": p.status,
+                            **self._restrict(
+                                {
+                                    "outcome": {
+                                        k: v if isinstance(v, str) else _num(v)
+                                        for k, v in p.outcome.items()
+                                    },
+                                    "utilities": {k: _num(v) for k, v in p.utilities.items()},
+                                }
+                            ),
+                        }
+                        for b, p in model_outcomes(r)
+                        if b.key == a.key
+                    ]
+                    for r in self.reports
+                ]
+                for a in used
+            }
         }
 
     def _restrict(self, d: dict[str, Any]) -> dict[str, Any]:
@@ -160,6 +256,18 @@ class Comparison:
                 for i in self.issues
             ]
             out += [f"{a.label} solution", text_table(["issue"] + cols, rows), ""]
+        for a in outcome_analyses(rs):
+            out.append(f"{a.label} (outcomes of a model)")
+            for r in rs:
+                found = [p for b, p in model_outcomes(r) if b.key == a.key]
+                out.append(f"  {self.label(r)}:" + ("" if found else " none"))
+                for p in found:
+                    shared = {i.name: i for i in r.scenario.issues if i.name in self.issues}
+                    where = ", ".join(
+                        f"{n} {issue_value(i, p.outcome[n])}" for n, i in shared.items()
+                    )
+                    out.append(f"    {p.label} ({p.status or p.kind}): {where}")
+            out.append("")
         out.append("Proposals (accepted by; * = inside the agreement set)")
         for r in rs:
             out.append(f"  {self.label(r)}:")

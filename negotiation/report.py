@@ -97,10 +97,16 @@ class Report:
     def __repr__(self) -> str:
         s = self.scenario
         n_sol = sum(v is not None for v in self.solutions.values())
+        # the sections with a result (solutions are counted, not named)
+        sections = [
+            k
+            for k, v in self.results.items()
+            if k not in self.solutions and v not in (None, {}, [])
+        ]
         return (
             f"<Report {s.title!r} ({s.date or 'undated'}): "
             f"deal_possible={self.deal_possible}, {n_sol} solutions, "
-            f"{len(self.proposals)} proposals, analyses: {', '.join(self.results)}>"
+            f"{len(self.proposals)} proposals, sections: {', '.join(sections)}>"
         )
 
     # ------------------------------------------------------------------ outputs

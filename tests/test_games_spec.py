@@ -34,6 +34,12 @@ games:
 """
 
 
+def without_games(path):
+    """A shipped scenario's text without its ``games`` block (the last block of the file)."""
+    text = open(path, encoding="utf-8").read()
+    return text.split("\ngames:\n", 1)[0] + "\n"
+
+
 def parse(text, **kw):
     data, lines, texts = load_yaml(text, "g.yaml")
     return parse_games(data["games"], file="g.yaml", lines=lines, texts=texts,
@@ -214,7 +220,7 @@ def test_cli_unknown_game(tmp_path):
 
 
 def test_cli_derived_games_on_a_shipped_scenario(tmp_path, capsys):
-    text = open(BERLIN, encoding="utf-8").read() + """
+    text = without_games(BERLIN) + """
 games:
   deal:
     derive: proposal-game

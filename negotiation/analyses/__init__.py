@@ -11,12 +11,13 @@ code); see ``docs/architecture.md``.
 
 from ..registry import register
 from .agreement import RANGE
+from .equilibria import EQUILIBRIA
 from .pareto import PARETO
 from .proposals import PROPOSALS
 from .solutions import SOLUTIONS
 
 #: The built-in analyses, in output order.
-BUILTIN = (RANGE, PARETO, *SOLUTIONS, PROPOSALS)
+BUILTIN = (RANGE, PARETO, *SOLUTIONS, EQUILIBRIA, PROPOSALS)
 
 for _analysis in BUILTIN:
     register(_analysis)

@@ -94,7 +94,14 @@ def _is_nfg(path: str) -> bool:
 
 
 def load_games(path: str):
-    """``({name: NormalFormGame}, scenario or None)`` from a YAML or ``.nfg`` file."""
+    """``({name: NormalFormGame}, scenario or None)`` from a YAML or ``.nfg`` file.
+
+    A YAML file with ``issues`` or ``parties`` is a scenario: it is read by
+    :func:`negotiation.load_scenario` (which parses its ``games`` block with the
+    scenario's parties, proposals and sources) and its derived games are built from
+    it. A file with only ``title`` and ``games`` (and optionally ``sources``) holds
+    given games only; players are then free names.
+    """
     from ..errors import ScenarioError
 
     if _is_nfg(path):
@@ -109,43 +116,55 @@ def load_games(path: str):
 
     data, lines, texts = load_yaml(read_text(path), path)
     if not isinstance(data, dict):
-        raise ScenarioError("expected a mapping with 'title' and 'games'", "", path, 1)
-    if "games" not in data:
         raise ScenarioError(
-            "the file has no 'games' block (see docs/games.md)", "", path, lines.get((), 1)
+            "expected a mapping with 'title' and 'games'", "", path, lines.get((), 1)
         )
-    scenario = _scenario(path, data) if "parties" in data else None
-    kw = {}
-    if scenario is not None:
-        kw = dict(
-            parties=[p.name for p in scenario.parties],
-            veto=[p.name for p in scenario.parties if p.veto],
-            proposals=[p.name for p in scenario.proposals],
-            sources=scenario.sources,
-            has_conflict=scenario.conflict is not None,
+    if data.get("games") in (None, {}):
+        raise ScenarioError(
+            "the file has no games (add a 'games' block; see docs/games.md)",
+            "games" if "games" in data else "",
+            path,
+            lines.get(("games",), lines.get((), 1)),
         )
-    elif isinstance(data.get("sources"), dict):
-        kw = dict(sources=data["sources"])
-    specs = parse_games(data["games"], file=path, lines=lines, texts=texts, **kw)
-    return build_games(specs, scenario, file=path), scenario
+    if "issues" in data or "parties" in data:
+        from ..scenario import load_scenario
+
+        scenario = load_scenario(path)
+        return build_games(scenario.games or {}, scenario, file=path), scenario
+    sources = data.get("sources")
+    specs = parse_games(
+        data["games"],
+        file=path,
+        lines=lines,
+        texts=texts,
+        sources=sources if isinstance(sources, dict) else None,
+    )
+    return build_games(specs, None, file=path), None
 
 
-def _scenario(path: str, data: dict):
-    """The scenario of a file that also holds ``games``.
+def check_games_file(path: str, *, strict: bool = False) -> tuple[list[str], str]:
+    """``negotiation validate`` on a file that holds only games: ``(problems, summary)``.
 
-    Once the loader knows the ``games`` key, :func:`negotiation.load_scenario` reads the
-    file as it is; until then, the scenario is built from the file's mapping without
-    ``games`` (errors then name the file and field but not the line).
+    The games are parsed with located errors (raised); with ``strict`` every game's
+    evidence is checked (:func:`negotiation.games.spec.evidence_gaps`), each gap one
+    ``FILE:LINE: field: message`` line in ``problems``.
     """
-    from ..errors import ScenarioError
-    from ..scenario import load_scenario, scenario_from_dict
+    from ..formatting import count
+    from ..scenario.source import read_text
+    from ..scenario.yamlio import load_yaml
+    from .spec import evidence_gaps, parse_games
 
-    try:
-        return load_scenario(path)
-    except ScenarioError as exc:
-        if not (exc.path or "").startswith("games") and "'games'" not in exc.message:
-            raise
-    return scenario_from_dict({k: v for k, v in data.items() if k != "games"}, file=path)
+    data, lines, texts = load_yaml(read_text(path), path)
+    sources = data.get("sources")
+    specs = parse_games(
+        data["games"],
+        file=path,
+        lines=lines,
+        texts=texts,
+        sources=sources if isinstance(sources, dict) else None,
+    )
+    problems = [str(e) for e in evidence_gaps(specs, file=path)] if strict else []
+    return problems, f"games only: {count(len(specs), 'game')}"
 
 
 def _file_name(name: str, used: set[str]) -> str:
@@ -271,4 +290,4 @@ def solve_all(
     return results, extras
 
 
-__all__ = ["add_parser", "load_games", "run", "solve_all"]
+__all__ = ["add_parser", "check_games_file", "load_games", "run", "solve_all"]

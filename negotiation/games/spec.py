@@ -43,12 +43,18 @@ MAX_PROFILES = 1_000_000
 MAX_LEVELS = 50
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GameSpec:
     """One entry of the ``games`` block, validated.
 
     ``game`` is set for a given game; ``derive`` and ``options`` for a derived one
-    (built by :func:`build_games` once the scenario exists).
+    (built by :func:`build_games` once the scenario exists). ``line`` is the line of
+    the entry and ``evidence_lines`` the line of each evidence entry, keyed by its
+    path below ``evidence`` (``""``, ``"payoffs.ukraine"``, ``"payoffs.ukraine.1"``).
+
+    Two specs are equal when they say the same (name, payoffs as written, options,
+    texts, evidence), wherever they were read: so a scenario loaded twice, or
+    rebuilt by :meth:`Scenario.replace` without a change, compares equal.
     """
 
     name: str
@@ -59,6 +65,29 @@ class GameSpec:
     description: str | None = None
     evidence: Any = None
     line: int | None = None
+    evidence_lines: dict = field(default_factory=dict, repr=False)
+
+    def _content(self) -> tuple:
+        g = self.game
+        game = (
+            None if g is None else (g.players, g.strategies, tuple(g.rational().ravel().tolist()))
+        )
+        return (
+            self.name,
+            game,
+            self.derive,
+            self.options,
+            self.title,
+            self.description,
+            self.evidence,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GameSpec):
+            return NotImplemented
+        return self._content() == other._content()
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class _Ctx:
@@ -160,6 +189,25 @@ def _evidence(ctx: _Ctx, ev: Any, path: Path, sources) -> Any:
             out[key] = _evidence(ctx, sub, path + (key,), sources)
         return out
     return _entry(ctx, ev, path, sources)
+
+
+def _evidence_lines(ctx: _Ctx, ev: Any, path: Path) -> dict[str, int | None]:
+    """The line of every evidence entry below ``path``, keyed by its dotted sub-path."""
+    out: dict[str, int | None] = {}
+
+    def walk(node: Any, sub: tuple) -> None:
+        if isinstance(node, list):
+            for j, e in enumerate(node):
+                walk(e, sub + (j,))
+        elif isinstance(node, dict) and not any(k in EVIDENCE_KEYS for k in node):
+            for key, v in node.items():
+                walk(v, sub + (key,))
+        else:
+            out[".".join(str(s) for s in sub)] = ctx.line(path + sub)
+
+    if ev is not None:
+        walk(ev, ())
+    return out
 
 
 def _entry(ctx: _Ctx, e: Any, path: Path, sources) -> dict:
@@ -381,6 +429,7 @@ def _given(ctx, name, entry, p, parties, sources) -> GameSpec:
     if title is not None:
         _text(ctx, title, p + ("title",), "title")
     evidence = _evidence(ctx, entry.get("evidence"), p + ("evidence",), sources)
+    ev_lines = _evidence_lines(ctx, evidence, p + ("evidence",))
     game = NormalFormGame(
         tuple(players),
         tuple(tuple(s) for s in strategies),
@@ -392,7 +441,13 @@ def _given(ctx, name, entry, p, parties, sources) -> GameSpec:
         origin={"kind": "file", "name": name, "file": ctx.file},
     )
     return GameSpec(
-        name, game=game, title=title, description=desc, evidence=evidence, line=ctx.line(p)
+        name,
+        game=game,
+        title=title,
+        description=desc,
+        evidence=evidence,
+        line=ctx.line(p),
+        evidence_lines=ev_lines,
     )
 
 
@@ -492,6 +547,7 @@ def _derived(ctx, name, entry, p, parties, veto, proposals, sources, has_conflic
         description=desc,
         evidence=evidence,
         line=ctx.line(p),
+        evidence_lines=_evidence_lines(ctx, evidence, p + ("evidence",)),
     )
 
 
@@ -534,39 +590,75 @@ def evidence_gaps(specs: dict[str, GameSpec], *, file: str | None = None) -> lis
 
     Covered by a game-level entry or list, or by a mapping with ``payoffs`` or
     ``payoffs.<player>`` for every player. Derived games take their numbers from
-    the evidenced scenario and need none.
+    the evidenced scenario and need none. Every entry given (in any game) must
+    cite a ``source`` with a ``note``, or say ``assumption: true`` with a ``note``
+    and, for the payoffs of a given game (numbers), a ``range: [lo, hi]``, as
+    :mod:`negotiation.evidence` asks of every other parameter.
     """
     gaps = []
     for name, spec in specs.items():
-        if spec.game is None:
-            continue
         ev = spec.evidence
         where = f"games.{name}"
-        if ev is None or ev == [] or ev == {}:
-            gaps.append(
-                ScenarioError(
-                    "no evidence for the payoffs (add 'evidence' citing a "
-                    "source, or an assumption with a note)",
-                    where,
-                    file,
-                    spec.line,
-                )
-            )
-            continue
-        if isinstance(ev, dict) and not any(k in EVIDENCE_KEYS for k in ev):
-            if "payoffs" in ev:
-                continue
-            missing = [p for p in spec.game.players if f"payoffs.{p}" not in ev]
-            if missing:
+        if spec.game is not None:
+            if ev is None or ev == [] or ev == {}:
                 gaps.append(
                     ScenarioError(
-                        "no evidence for the payoffs of " + ", ".join(quote(m) for m in missing),
+                        "no evidence for the payoffs (add 'evidence' citing a "
+                        "source, or an assumption with a note and a range)",
                         where,
                         file,
                         spec.line,
                     )
                 )
+                continue
+            if isinstance(ev, dict) and not any(k in EVIDENCE_KEYS for k in ev):
+                if "payoffs" not in ev:
+                    missing = [p for p in spec.game.players if f"payoffs.{p}" not in ev]
+                    if missing:
+                        gaps.append(
+                            ScenarioError(
+                                "no evidence for the payoffs of "
+                                + ", ".join(quote(m) for m in missing),
+                                where,
+                                file,
+                                spec.line,
+                            )
+                        )
+        gaps += _entry_gaps(spec, where, file)
     return gaps
+
+
+def _entry_gaps(spec: GameSpec, where: str, file: str | None) -> list[ScenarioError]:
+    """Evidence entries that neither cite a source with a note nor state an assumption
+    with a note (and a range, for the payoffs of a given game)."""
+    out = []
+    need_range = spec.game is not None
+    for sub, entry in _flat_entries(spec.evidence, ()):
+        path = ".".join([where, "evidence", *(str(p) for p in sub)])
+        line = spec.evidence_lines.get(".".join(str(p) for p in sub), spec.line)
+        if entry.get("assumption"):
+            if not entry.get("note"):
+                message = "an assumption needs a 'note' giving the reason"
+            elif need_range and "range" not in entry:
+                message = "an assumption about payoffs needs 'range: [lo, hi]'"
+            else:
+                continue
+        elif not entry.get("source"):
+            message = "cite a 'source' or mark 'assumption: true'"
+        elif not entry.get("note"):
+            message = "add a one-line 'note' on how the source supports the payoffs"
+        else:
+            continue
+        out.append(ScenarioError(message, path, file, line))
+    return out
+
+
+def _flat_entries(ev: Any, sub: tuple) -> list[tuple[tuple, dict]]:
+    if isinstance(ev, list):
+        return [x for j, e in enumerate(ev) for x in _flat_entries(e, sub + (j,))]
+    if isinstance(ev, dict) and not any(k in EVIDENCE_KEYS for k in ev):
+        return [x for key, e in ev.items() for x in _flat_entries(e, sub + (key,))]
+    return [(sub, ev)] if isinstance(ev, dict) else []
 
 
 __all__ = ["GameSpec", "build_games", "evidence_gaps", "parse_games"]

@@ -11,6 +11,13 @@ order given). Panels:
 * each discrete issue: a strip of levels per scenario, filled where the
   level occurs in some agreement, with the solutions as markers.
 
+Beside the solutions, every package a section analysis points at that is the
+outcome of a model (an equilibrium of a derived game, a bargaining, conflict
+or forecast outcome: any kind but proposals and the closest outcome,
+:func:`negotiation.compare.model_outcomes`) is drawn with its marker, hollow
+when a veto party rejects it, and the analysis gets a legend entry; a newly
+registered analysis shows up without an edit here.
+
 Only the parties and issues present in every scenario are drawn (an issue
 must also be of the same kind everywhere, :func:`negotiation.compare.compare`);
 the rest is named in the subtitle. Used by ``negotiation compare FILE...
@@ -24,7 +31,7 @@ import shlex
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..compare import Comparison, SharedIssue, compare
+from ..compare import Comparison, SharedIssue, compare, model_outcomes, outcome_groups
 from ..formatting import shorten
 from ..registry import Marker, analyses, get
 from . import palette as pal
@@ -40,15 +47,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..report import Report
 
 SPREAD = 0.24  # solution markers sit within +-SPREAD of a scenario's position
+WIDE_SPREAD = 0.29  # ... or within +-WIDE_SPREAD when there are more than six kinds
 PANEL_H = 3.4
 
 
 def offsets(keys: Sequence[str]) -> dict[str, float]:
-    """Horizontal offset of each solution's marker around a scenario's position."""
+    """Horizontal offset of each solution's (or model outcome's) marker around a
+    scenario's position; many markers spread to the edges of the range bar."""
     n = len(keys)
     if n == 1:
         return {keys[0]: 0.0}
-    return {k: -SPREAD + 2 * SPREAD * j / (n - 1) for j, k in enumerate(keys)}
+    spread = SPREAD if n <= 6 else WIDE_SPREAD
+    return {k: -spread + 2 * spread * j / (n - 1) for j, k in enumerate(keys)}
 
 
 def closest_marker() -> Marker:
@@ -148,6 +158,18 @@ def _handles(comp: Comparison, styles: dict[str, pal.PartyStyle]) -> list:
                     label=a.label,
                 )
             )
+    for group in outcome_groups(comp.reports):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker=group.marker.symbol,
+                ms=group.marker.size * 0.8,
+                color=pal.INK,
+                label=group.label,
+            )
+        )
     if any(not r.range.deal_possible for r in comp.reports):
         handles.append(
             Line2D(
@@ -233,17 +255,36 @@ def _issue_panel(ax: Axes, comp: Comparison, shared: SharedIssue) -> None:
     name, levels = shared.name, shared.levels or ()
     lo, hi = shared.scale or (0.0, 1.0)
     solutions = [(a.key, a.marker) for a in analyses("solution") if a.marker is not None]
-    offset = offsets([key for key, _ in solutions])
+    groups = [g.key for g in outcome_groups(comp.reports)]
+    offset = offsets([key for key, _ in solutions] + groups)
     closest = closest_marker()
 
     def coord(outcome: Any) -> float:
         v = outcome[name]
-        return float(levels.index(v)) if not shared.continuous else float(v)
+        if shared.continuous:
+            return float(v)
+        return float(levels.index(v if isinstance(v, str) else levels[round(float(v))]))
 
     ax.set_title(name, fontsize=12)
     for x, r in enumerate(comp.reports):
         ir = r.range.issues.get(name)
         deal = r.range.deal_possible
+        for a, pkg in model_outcomes(r):
+            if name not in pkg.outcome:
+                continue
+            ax.plot(
+                x + offset[f"{a.key}:{pkg.marker.symbol}"],
+                coord(pkg.outcome),
+                marker=pkg.marker.symbol,
+                ms=pkg.marker.size * 0.8,
+                color=pal.INK,
+                mfc=pal.INK if pkg.acceptable else "white",
+                mec=pal.INK if not pkg.acceptable else "white",
+                mew=1.2 if not pkg.acceptable else 0.5,
+                ls="none",
+                zorder=4,
+                gid=f"package:{a.key}",
+            )
         if shared.continuous:
             if deal and ir is not None and ir.min is not None and ir.max is not None:
                 height = max(ir.max - ir.min, (hi - lo) * 0.006)

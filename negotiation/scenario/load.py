@@ -156,6 +156,8 @@ def _build(
             "format must be the integer 1 (the version of the "
             f"scenario format), got {ctx.show(('format',), fmt)}",
         )
+    if "games" in data and "issues" not in data and "parties" not in data:
+        raise _games_only(ctx, data)
     check_counts(ctx, data)
     spec: ScenarioSpec = ctx.validate(ScenarioSpec, data, ())
     check_numbers(ctx, data)
@@ -227,7 +229,8 @@ def _build(
             )
         )
     # ---- blocks parsed by their own modules (games, constraints, bargaining, ratification)
-    for key in ("games", "constraints", "bargaining", "ratification"):
+    games = _games(ctx, data, parties, proposals, sources, conflict is not None)
+    for key in ("constraints", "bargaining", "ratification"):
         if data.get(key) not in (None, [], {}):
             raise ctx.error((key,), f"{quote(key)} is not supported yet")
     if spec.conflict is not None and (spec.conflict.private_costs or spec.conflict.shift):
@@ -246,6 +249,7 @@ def _build(
         conflict=conflict,
         proposals=tuple(proposals),
         sources=sources,
+        games=games,
         notes=tuple(ctx.notes),
         raw=data,
         lines=lines,
@@ -418,3 +422,52 @@ def _party(
 def _range(issue: Issue) -> tuple[float, float]:
     assert issue.range is not None, f"{issue.name} is continuous"
     return issue.range
+
+
+# ---------------------------------------------------------------------- the games block
+def _games(
+    ctx: _Ctx,
+    data: dict[str, Any],
+    parties: tuple[Party, ...],
+    proposals: list[Proposal],
+    sources: dict[str, Any],
+    has_conflict: bool,
+) -> Any:
+    """The ``games`` block as ``{name: GameSpec}`` (:mod:`negotiation.games.spec`), or
+    ``None`` when the file has none (or an empty one)."""
+    block = data.get("games")
+    if block is None or block == {}:
+        return None
+    from ..games.spec import parse_games
+
+    return parse_games(
+        block,
+        file=ctx.file,
+        lines=ctx.lines,
+        texts=ctx.texts,
+        parties=[p.name for p in parties],
+        veto=[p.name for p in parties if p.veto],
+        proposals=[p.name for p in proposals],
+        sources=sources,
+        has_conflict=has_conflict,
+    )
+
+
+class GamesOnlyFile(ScenarioError):
+    """A file that holds strategic games but no scenario (no ``issues``, no ``parties``).
+
+    ``negotiation equilibria`` reads such a file (:func:`negotiation.games.cli.load_games`)
+    and ``negotiation validate`` checks its games; every other command reports this error.
+    """
+
+
+def _games_only(ctx: _Ctx, data: dict[str, Any]) -> ScenarioError:
+    """The error for a file that holds games but no scenario (no issues, no parties)."""
+    where: Path = ("games",)
+    return GamesOnlyFile(
+        "this file holds only strategic games (no 'issues' or 'parties'): read it with "
+        "'negotiation equilibria FILE'; a scenario for 'run' needs 'issues' and 'parties'",
+        dotted(where),
+        ctx.file,
+        line_of(ctx.lines, where),
+    )
