@@ -252,8 +252,15 @@ def cmd_brief(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)
     from .analysis import analyse
     from .brief import write_brief
+    from .brief.sweeps import SweepMismatch, sweep_findings
 
-    for path in write_brief(analyse(scenario), args.output):
+    sweeps = list(args.sweep or ())
+    try:
+        sweep_findings(scenario, sweeps, check=True)  # a bad --sweep fails before the analysis
+        paths = write_brief(analyse(scenario), args.output, sweeps=sweeps)
+    except SweepMismatch as exc:
+        raise UsageError(str(exc)) from None
+    for path in paths:
         print(f"wrote {path}")
     return EXIT_OK
 
@@ -349,15 +356,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     brief.add_argument("file", help="scenario YAML file")
     brief.add_argument(
+        "--sweep",
+        metavar="DIR",
+        action="append",
+        help="a finished sweep of this scenario (negotiation sweep --out DIR): a Monte Carlo "
+        "sweep adds the probability of a deal to the bottom line, a one-at-a-time sweep "
+        "gives the tornado of what the conclusion depends on (repeat for both)",
+    )
+    brief.add_argument(
         "-o", "--output", metavar="DIR", default="brief", help="output directory (default: ./brief)"
     )
     brief.set_defaults(func=cmd_brief)
 
     from .experiments.cli import add_parser as add_sweep  # light: no numpy at import
+    from .forecast.cli import add_parser as add_forecast
     from .games.cli import add_parser as add_equilibria
 
     add_sweep(sub)
     add_equilibria(sub)
+    add_forecast(sub)
     return parser
 
 

@@ -67,7 +67,10 @@ def outcome_groups(reports: Sequence[Report]) -> list[OutcomeGroup]:
     for a in outcome_analyses(reports):
         mine = [(sym, ps) for (k, sym), ps in found.items() if k == a.key]
         for sym, ps in mine:
-            if len(mine) == 1:
+            legends = {p.legend for p in ps}
+            if len(legends) == 1 and "" not in legends:
+                label = ps[0].legend
+            elif len(mine) == 1:
                 label = a.label
             elif len({p.label for p in ps}) == 1:
                 label = ps[0].label

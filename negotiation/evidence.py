@@ -39,14 +39,21 @@ def party_parameters(scenario: Scenario) -> dict[str, list[str]]:
         params = [f"weights.{i.name}" for i in scenario.issues]
         params += [f"values.{i.name}" for i, w in zip(scenario.issues, p.weights) if w > 0]
         params += ["batna", "power", "veto"]
+        # the optional parameters need evidence when the file sets them
+        given = (scenario.raw.get("parties") or {}).get(p.name) or {}
+        params += [k for k in OPTIONAL_PARTY if isinstance(given, dict) and k in given]
         out[p.name] = params
     return out
+
+
+#: Party parameters that need evidence only when the file gives them.
+OPTIONAL_PARTY = ("capability", "discount", "outside_option", "recognition")
 
 
 def _scalar(parameter: str, scenario: Scenario, party) -> bool:
     """Does ``parameter`` name a single number (so an assumption needs a range)?"""
     head = parameter.split(".")[0]
-    if head in ("weights", "power"):
+    if head in ("weights", "power") or head in OPTIONAL_PARTY:
         return True
     if head == "values":
         return parameter.count(".") >= 2
@@ -114,10 +121,78 @@ def missing_evidence(scenario: Scenario) -> list[str]:
                 )
         else:
             problems += _check_entries(entries(ev), at(path), False)
+        problems += _noncooperative_conflict(scenario, at)
+    problems += _blocks(scenario, at)
     for prop in scenario.proposals:
         path = ("proposals", prop.name)
         found = entries(prop.evidence)
         if not found:
             problems.append(f"{at(path)}: no evidence for this proposal (where is it on record?)")
         problems += _check_entries(found, at(path + ("evidence",)), False)
+    return problems
+
+
+def _keyed(ev: Any, parts: tuple[str, ...], where: str, at_path, scalar: tuple[str, ...]) -> list:
+    """Evidence given as ``{part: entries}``: each of ``parts`` covered, every entry complete."""
+    problems: list[str] = []
+    if not isinstance(ev, dict) or "source" in ev or "assumption" in ev:
+        found = entries(ev)
+        if not found:
+            return [f"{where}: no evidence (cite a source, or mark assumption: true with a note)"]
+        return _check_entries(found, where, False)
+    for part in parts:
+        if not any(covers(k, part) for k in ev):
+            problems.append(f"{where}: no evidence for '{part}'")
+    for key, entry in ev.items():
+        problems += _check_entries(entries(entry), at_path(key), key.split(".")[0] in scalar)
+    return problems
+
+
+def _noncooperative_conflict(scenario: Scenario, at) -> list[str]:
+    """Private costs and the shifted lottery: evidence in ``conflict.evidence`` and
+    ``conflict.shift.evidence``."""
+    c = scenario.conflict
+    problems: list[str] = []
+    if c is None:
+        return problems
+    ev = c.evidence if isinstance(c.evidence, dict) else {}
+    for name in c.private_costs or {}:
+        if not any(covers(k, f"private_costs.{name}") for k in ev):
+            problems.append(
+                f"{at(('conflict', 'private_costs', name))}: no evidence for this private cost "
+                "(add 'private_costs.<party>' to conflict.evidence)"
+            )
+    shift = c.shift
+    if shift is not None:
+        path = ("conflict", "shift", "evidence")
+        problems += _keyed(
+            shift.evidence, ("outcomes",), at(("conflict", "shift")), lambda k: at(path + (k,)), ()
+        )
+    return problems
+
+
+def _blocks(scenario: Scenario, at) -> list[str]:
+    """The ratifiers and the bargaining block."""
+    problems: list[str] = []
+    for r in scenario.ratification or ():
+        path = ("ratification", r.party, r.name)
+        problems += _keyed(
+            r.evidence,
+            ("thresholds", "pass"),
+            at(path),
+            lambda k, path=path: at(path + ("evidence", k)),
+            ("pass",),
+        )
+    b = scenario.bargaining
+    if b is not None:
+        raw = scenario.raw.get("bargaining") or {}
+        parts = tuple(k for k in ("breakdown", "discount", "quota") if k in raw)
+        if parts:
+            problems += _keyed(
+                b.evidence,
+                parts,
+                at(("bargaining",)),
+                lambda k: at(("bargaining", "evidence", k)),
+                ("breakdown", "discount"),
+            )
     return problems

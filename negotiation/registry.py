@@ -95,6 +95,8 @@ class Package:
     accepted_by: tuple[str, ...] = ()
     exact: bool = True  # False: grid-accurate only
     status: str = ""  # short text for tables ("accepted", ...)
+    table: bool = True  # a row in the brief's table (False: drawn in the figures only)
+    legend: str = ""  # the legend entry of its marker when one analysis draws several
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,9 @@ def screened(scenario: Scenario, among: Iterable[Assumption] | None = None) -> l
     -------
     list of Assumption
         Those with a range and targets, except bargaining powers, parameters
-        of parties without a veto and proposals.
+        of parties without a veto, proposals, and the parameters that only the
+        non-cooperative and forecasting sections use (discounts, recognition,
+        outside options, capabilities, the bargaining and ratification blocks).
     """
     cands = assumptions(scenario) if among is None else list(among)
     quiet = [f"parties.{p.name}." for p in scenario.parties if not p.veto]
@@ -167,8 +169,16 @@ def screened(scenario: Scenario, among: Iterable[Assumption] | None = None) -> l
             continue
         if a.path in {f"parties.{p.name}.power" for p in scenario.parties}:
             continue
+        parts = a.path.split(".")
+        own = parts[0] == "parties" and len(parts) == 3 and parts[2] in NON_COOPERATIVE
+        if own or parts[0] in ("bargaining", "ratification"):
+            continue  # they move only their own sections, not the deal or the Nash solution
         out.append(a)
     return out
+
+
+#: Party parameters of the non-cooperative and forecasting models only.
+NON_COOPERATIVE = ("discount", "recognition", "outside_option", "capability")
 
 
 def screen(

@@ -154,7 +154,9 @@ def test_outcomes_table_has_a_row_per_package():
     r = report_for(EXAMPLE)
     t = outcomes_table(r)
     labels = [row[0] for row in t.rows]
-    assert labels == [p.label for p in r.packages()] + ["without a deal"]
+    assert labels == [p.label for p in r.packages() if p.table] + ["without a deal"]
+    # a package marked table=False (three of the four forecasts) is drawn, not tabled
+    assert any(not p.table for p in r.packages())
     assert t.headers[:2] == ("package", "status")
     assert "u(a)" in t.headers and "share" in t.headers
 
@@ -417,3 +419,133 @@ def test_brief_cli_subprocess(tmp_path):
     assert r.returncode == 0, r.stderr
     assert sorted(os.listdir(out)) == FILES
     assert r.stdout.count("wrote ") == 4
+
+
+# ----------------------------------------------------------------------------- --sweep DIR
+#: A shipped scenario whose brief, with its sweeps, fits the two pages (Berlin's runs to three
+#: since the ratification and alternating-offers sections joined the brief).
+BERLIN = os.path.join("scenarios", "munich-2025-02.yaml")
+
+
+def _sweep_of(scenario: str, out: str, kind: str) -> str:
+    """A small finished sweep of ``scenario`` into ``out``: Monte Carlo or one-at-a-time."""
+    exp = {"title": f"brief test: {kind}", "scenario": os.path.join(ROOT, scenario),
+           "measure": ["closest.min_surplus", "deal_possible", "solutions.nash.criterion"]}
+    if kind == "monte-carlo":
+        exp["sample"] = {"draws": 300, "seed": 3, "parameters": "assumptions"}
+    else:
+        exp["one_at_a_time"] = {"parameters": "assumptions", "steps": 2}
+    ng.sweep(exp, out=out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def berlin_sweeps():
+    d = tempfile.mkdtemp(prefix="brief-sweeps-")
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        yield (_sweep_of(BERLIN, os.path.join(d, "mc"), "monte-carlo"),
+               _sweep_of(BERLIN, os.path.join(d, "oat"), "one-at-a-time"))
+    finally:
+        os.chdir(old)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def test_brief_with_sweeps_uses_the_deal_probability_and_the_tornado(berlin_sweeps, tmp_path):
+    """``--sweep``: the Monte Carlo share of draws with a deal in the bottom line, the
+    tornado's five assumptions in "what the conclusion depends on", two pages."""
+    from negotiation.cli import main
+    from negotiation.experiments.plots import deal_probability, tornado_rows
+
+    mc, oat = berlin_sweeps
+    out = tmp_path / "brief"
+    assert main(["brief", BERLIN, "--sweep", mc, "--sweep", oat, "-o", str(out)]) == 0
+    html = (out / "munich-2025-02.html").read_text()
+    deal = deal_probability(mc)
+    assert deal is not None and deal["of"] == 300
+    lead = html.split("Bottom line", 1)[1].split("Solutions and proposals", 1)[0]
+    assert f"over their ranges 300 times, a deal exists in {100 * deal['probability']:.0f}%" \
+        in lead
+    section = html.split("What the conclusion depends on most", 1)[1].split("Caveats", 1)[0]
+    rows = tornado_rows(oat, 5)
+    assert len(rows) == 5 and section.count("<li>") == 5
+    for row in rows:
+        assert row["label"].replace("'", "&#x27;") in section
+    assert "deal margin" in section
+    # the screened assumptions are replaced, not added
+    assert html.count("What the conclusion depends on most") == 1
+    assert f"--sweep {mc}" in html and f"--sweep {oat}" in html     # the reproduce command
+    assert _pdf_pages(str(out / "munich-2025-02.pdf")) == 2
+    assert _pdf_pages(str(out / "munich-2025-02-annex.pdf")) >= 2
+    if shutil.which("pdftoppm"):       # the pages render (poppler reads the PDF)
+        subprocess.run(["pdftoppm", "-r", "30", "-png", str(out / "munich-2025-02.pdf"),
+                        str(tmp_path / "page")], check=True)
+        assert sorted(p.name for p in tmp_path.glob("page-*.png")) == ["page-1.png",
+                                                                       "page-2.png"]
+
+
+def test_brief_with_one_sweep(berlin_sweeps):
+    from negotiation.brief import make_brief
+
+    mc, oat = berlin_sweeps
+    r = report_for(BERLIN)
+    only_mc = make_brief(r, sweeps=[mc])
+    assert "a deal exists in" in only_mc.html and only_mc.pages <= 2
+    only_oat = make_brief(r, sweeps=[oat])
+    assert "a deal exists in" not in only_oat.html and only_oat.pages <= 2
+    assert "points, grid)" in only_oat.html
+
+
+def test_brief_sweep_errors_are_one_line(berlin_sweeps, tmp_path, capsys):
+    """Not a directory, no sweep in it, a sweep of another scenario, two Monte Carlo
+    sweeps: one line, exit 2, nothing written."""
+    from negotiation.cli import main
+
+    mc, _ = berlin_sweeps
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    other = _sweep_of(os.path.join("docs", "tutorial", "berlin-mini.yaml"),
+                      str(tmp_path / "mini"), "monte-carlo")
+    cases = [([str(tmp_path / "nope")], "no such directory"),
+             ([str(empty)], "holds no sweep"),
+             ([other], "not of scenarios/munich-2025-02.yaml"),
+             ([mc, mc], "a second Monte Carlo sweep")]
+    for dirs, message in cases:
+        out = tmp_path / "out"
+        args = ["brief", BERLIN, *[x for d in dirs for x in ("--sweep", d)], "-o", str(out)]
+        assert main(args) == 2, dirs
+        err = capsys.readouterr().err
+        assert err.startswith("error: --sweep ") and message in err, err
+        assert len(err.strip().splitlines()) == 1
+        assert not out.exists()
+
+
+def test_brief_sweep_of_a_changed_scenario_is_refused(tmp_path, capsys):
+    """The sweep records its scenario's SHA-256: a brief of the edited file refuses it."""
+    from negotiation.cli import main
+
+    src = tmp_path / "berlin.yaml"
+    shutil.copy(os.path.join(ROOT, "docs", "tutorial", "berlin-mini.yaml"), src)
+    sweep_dir = _sweep_of(str(src), str(tmp_path / "mc"), "monte-carlo")
+    assert main(["brief", str(src), "--sweep", sweep_dir, "-o", str(tmp_path / "a")]) == 0
+    src.write_text(src.read_text() + "\n# edited\n")
+    assert main(["brief", str(src), "--sweep", sweep_dir, "-o", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err
+    assert "an earlier version of" in err and len(err.strip().splitlines()) == 1
+
+
+def test_tornado_and_deal_sentences():
+    from negotiation.brief.sweeps import SweepFindings, deal_sentence, tornado_sentence
+
+    row = {"label": "russia cost of war", "value": 0.04, "low": 0.01, "high": 0.12,
+           "baseline": 0.1189, "at_low": 0.103, "at_high": 0.1615, "flips": 1}
+    text = tornado_sentence(row)
+    assert text == ("russia cost of war, 0.04 in the file, from 0.01 to 0.12: 0.103 to 0.162 "
+                    "(now 0.119); the deal verdict changes within the range.")
+    f = SweepFindings(deal={"probability": 0.4567, "standard_error": 0.005, "count": 4567,
+                            "of": 10000}, deal_parameters=59, deal_precision="exact")
+    assert deal_sentence(f) == ("Drawing its 59 uncertain parameters over their ranges 10,000 "
+                                "times, a deal exists in 46% of the draws (standard error 0.5 "
+                                "points).")
+    assert deal_sentence(SweepFindings()) is None

@@ -153,3 +153,139 @@ def test_per_point_exact_path_matches_analyse():
     for r in (0, 17, 41):
         assert ev.measures(plan.changes(cols, r, r)) == reference(exp, plan, cols, r, r,
                                                                   "exact")
+
+
+EXACT_MEASURES = ["deal_possible", "closest.min_surplus", "closest.outcome.territory",
+                  "solutions.nash.outcome.territory", "solutions.nash.outcome.guarantees",
+                  "solutions.nash.certified", "solutions.kalai_smorodinsky.outcome.territory",
+                  "solutions.kalai_smorodinsky.certified", "bargaining_range.territory.min",
+                  "bargaining_range.territory.max", "party_range.russia.max"]
+
+
+@pytest.mark.parametrize("path", ["scenarios/berlin-2025-12.yaml",
+                                  "scenarios/munich-2026-02.yaml"])
+def test_seeded_exact_chunks_match_analyse(path):
+    """At exact, a chunk's searches start from the grid optima of its points (the seeded
+    path); every value still equals the one ``analyse`` gives."""
+    from negotiation.experiments.runner import ChunkRunner
+
+    exp = experiment_from_dict({
+        "title": "t", "scenario": path, "precision": "exact",
+        "sample": {"draws": 8, "seed": 5, "parameters": "assumptions"},
+        "measure": EXACT_MEASURES}, check=False)
+    runner = ChunkRunner(exp)
+    assert runner.fast is None and runner.seeder is not None
+    rows, engine = runner.run(0, 8)
+    assert engine == "point (seeded by the grid path)"
+    plan = Plan(exp)
+    cols = plan.columns(0, 8)
+    seeds = runner.seeder.seeds(cols)
+    assert sum(s is not None and "nash" in s for s in seeds) >= 4   # seeds were used
+    n_par = len(exp.parameters)
+    deals = 0
+    for r in range(8):
+        got = rows[r][1 + n_par:-1]
+        assert rows[r][-1] == ""
+        assert got == reference(exp, plan, cols, r, r, "exact"), r
+        deals += bool(got[0])
+    assert deals >= 4
+
+
+def test_seeded_solutions_are_the_cooperative_solutions():
+    """Without a start, :mod:`seeded` builds the very searches of
+    :mod:`negotiation.solve.cooperative` (same stages, same results)."""
+    from negotiation.experiments import seeded
+    from negotiation.solve import cooperative as co
+    from negotiation.solve.problem import Problem
+
+    funcs = {"nash": co.nash_bargaining, "weighted_nash": co.weighted_nash,
+             "kalai_smorodinsky": co.kalai_smorodinsky, "egalitarian": co.egalitarian,
+             "utilitarian": co.utilitarian}
+    for path in ("scenarios/berlin-2025-12.yaml", "docs/tutorial/berlin-mini.yaml"):
+        pb = Problem(ng.load_scenario(path), precision="exact")
+        ideal = co.ideal_point(pb)
+        assert ideal is not None
+        for name, f in funcs.items():
+            want, got = f(pb, ideal=ideal), seeded.solution(pb, name, ideal)
+            assert got is not None and want is not None
+            assert got.to_dict() == want.to_dict(), (path, name)
+            assert [s.kind for s in seeded.stages_of(pb, name, ideal)]
+
+
+def test_replace_all_is_scenario_replace():
+    """The one-pass replace builds the scenario ``Scenario.replace`` builds."""
+    from negotiation.experiments.evaluate import replace_all
+
+    exp = experiment_from_dict({
+        "title": "t", "scenario": "scenarios/berlin-2025-12.yaml",
+        "sample": {"draws": 3, "seed": 2, "parameters": "assumptions"},
+        "measure": ["deal_possible"]}, check=False)
+    plan = Plan(exp)
+    cols = plan.columns(0, 3)
+    for r in range(3):
+        changes = plan.changes(cols, r, r)
+        assert len(changes) > 20
+        a, b = replace_all(exp.scenario, changes), exp.scenario.replace(changes)
+        assert a == b and a.raw == b.raw and a.texts == b.texts and a.lines == b.lines
+        assert len(a.texts) < len(exp.scenario.texts)   # texts of changed values dropped
+
+
+def test_constraints_take_the_general_path_ratification_does_not_matter():
+    """Linear constraints change the agreement set, which the per-issue tables do not
+    model: such scenarios never use the grid path nor its seeds. A ``ratification``
+    block does not change the measured quantities (the ratification analysis solves its
+    own problem, under its own key): the grid path stays, unless a measure reads that
+    analysis (the shipped scenarios have ratifiers; the tests above check them against
+    ``analyse``)."""
+    import dataclasses
+
+    from negotiation.experiments.runner import ChunkRunner
+
+    base = {"title": "t", "scenario": "scenarios/berlin-2025-12.yaml",
+            "vary": {"conflict.costs.russia": {"values": [0.1, 0.2]}},
+            "measure": ["deal_possible"]}
+    for precision in ("grid", "exact"):
+        exp = experiment_from_dict({**base, "precision": precision}, check=False)
+        seeds = precision == "exact"
+        assert fast_grid(exp, seeds=seeds) is not None
+        s = dataclasses.replace(exp.scenario, constraints=("x",))
+        other = dataclasses.replace(exp, scenario_obj=s)
+        assert fast_grid(other) is None and fast_grid(other, seeds=True) is None
+        runner = ChunkRunner(other)
+        assert runner.fast is None and runner.seeder is None
+    assert ng.load_scenario("scenarios/berlin-2025-12.yaml").ratification is not None
+    ratified = experiment_from_dict({**base, "measure": ["deal_possible",
+                                                        "ratification.deal_possible"]},
+                                    check=False)
+    assert fast_grid(ratified) is None
+
+
+def test_seeded_exact_rows_do_not_depend_on_the_chunks():
+    """Each point's starts are its own grid optima: the same rows whatever chunk (and so
+    whatever batch of the grid path) a point is computed in."""
+    from negotiation.experiments.runner import ChunkRunner
+
+    exp = experiment_from_dict({
+        "title": "t", "scenario": "scenarios/berlin-2025-12.yaml", "precision": "exact",
+        "sample": {"draws": 9, "seed": 11, "parameters": "assumptions"},
+        "measure": ["deal_possible", "solutions.nash.outcome.territory",
+                    "solutions.kalai_smorodinsky.outcome.territory",
+                    "bargaining_range.territory.max"]}, check=False)
+    whole, _ = ChunkRunner(exp).run(0, 9)
+    runner = ChunkRunner(exp)
+    parts = runner.run(0, 2)[0] + runner.run(2, 7)[0] + runner.run(7, 9)[0]
+    assert parts == whole
+
+
+def test_constraints_or_ratification_get_the_full_analysis():
+    import dataclasses
+
+    from negotiation.experiments.evaluate import Needs
+
+    exp = experiment_from_dict({"title": "t", "scenario": "scenarios/berlin-2025-12.yaml",
+                                "precision": "exact", "measure": ["deal_possible"],
+                                "vary": {"conflict.costs.russia": {"values": [0.1]}}},
+                               check=False)
+    assert not Needs(exp).full
+    s = dataclasses.replace(exp.scenario, constraints=("x",))
+    assert Needs(dataclasses.replace(exp, scenario_obj=s)).full

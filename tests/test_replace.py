@@ -294,7 +294,7 @@ def test_berlin_assumptions(berlin):
         is None
     probs = [a for a in by_path.values() if a.label.startswith("conflict probability")]
     assert [a.path for a in probs] == [f"conflict.outcomes.{j}.probability" for j in range(6)]
-    assert len(by_path) == 49
+    assert len(by_path) == 57  # 49 + discount and recognition of each of the four parties
 
 
 def test_moving_a_probability_rescales_the_others(berlin):

@@ -11,13 +11,27 @@ code); see ``docs/architecture.md``.
 
 from ..registry import register
 from .agreement import RANGE
+from .alternating_offers import ALTERNATING_OFFERS
+from .conflict import CONFLICT
 from .equilibria import EQUILIBRIA
+from .forecast import FORECAST
 from .pareto import PARETO
 from .proposals import PROPOSALS
+from .ratification import RATIFICATION
 from .solutions import SOLUTIONS
 
 #: The built-in analyses, in output order.
-BUILTIN = (RANGE, PARETO, *SOLUTIONS, EQUILIBRIA, PROPOSALS)
+BUILTIN = (
+    RANGE,
+    PARETO,
+    *SOLUTIONS,
+    EQUILIBRIA,
+    CONFLICT,
+    ALTERNATING_OFFERS,
+    RATIFICATION,
+    FORECAST,
+    PROPOSALS,
+)
 
 for _analysis in BUILTIN:
     register(_analysis)

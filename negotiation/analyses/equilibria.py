@@ -12,7 +12,12 @@ table and the comparison: the packages agreed in equilibrium of the derived
 games (:mod:`negotiation.games.outcomes`, kind ``"equilibrium"``): each proposal
 agreed in a pure equilibrium of the proposal game, and the Nash-product
 equilibrium of the demand game. A scenario without games gets nothing (no key,
-no section, no package).
+no section, no package). The text accounts for every equilibrium of a derived
+game: the packages agreed, the pure equilibria where talks fail, the other
+pure ones (demands met elsewhere) and each mixed equilibrium's probability of
+agreement (:func:`negotiation.games.outcomes.agreement_probability`); an agreed
+package leaving a veto party less than :data:`KNIFE_EDGE` over its reservation
+value is flagged as knife-edge.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
 EQUILIBRIUM = Marker("p", 10)
 #: Equilibria listed per game in the text report (the command lists them all).
 MAX_LISTED = 6
+#: An agreed package leaving a veto party less than this over its reservation is flagged.
+KNIFE_EDGE = 0.005
 #: Payoff tables are printed for games with at most this many strategy profiles.
 MAX_TABLE_PROFILES = 16
 LABELS = {"proposal-game": "proposal game", "nash-demand": "Nash demand game"}
@@ -124,7 +131,57 @@ def _outcome_line(o: GameOutcome) -> str:
             f"{utilities_text(o.payoffs)}, met by a package giving "
             f"{utilities_text(o.utilities)}"
         )
-    return f"agreed in equilibrium: {o.name} ({utilities_text(o.utilities)})"
+    many = f" in {len(o.equilibria)} pure equilibria" if len(o.equilibria) > 1 else ""
+    return f"agreed in equilibrium: {o.name} ({utilities_text(o.utilities)}){many}"
+
+
+def knife_edge(report: Report, o: GameOutcome) -> str:
+    """The veto parties an agreed package leaves less than :data:`KNIFE_EDGE` over their
+    reservation value (``""``: none): a tiny change of values would make them veto it."""
+    if not o.agreed:
+        return ""
+    pb = report.problem
+    thin = [
+        f"{n} {max(o.utilities[n] - float(d), 0.0):.4f}"
+        for n, d, v in zip(pb.names, pb.d, pb.veto)
+        if v and n in o.utilities and o.utilities[n] - float(d) < KNIFE_EDGE
+    ]
+    if not thin:
+        return ""
+    return (
+        f"surplus over the reservation value below {KNIFE_EDGE:g} for "
+        + ", ".join(thin)
+        + " (a small change in values or reservation values ends this agreement)"
+    )
+
+
+def _rest_lines(report: Report, res: EquilibriumSet, mine: list[GameOutcome]) -> list[str]:
+    """Lines for the equilibria no outcome line covers: mixed equilibria (with their
+    probability of agreement) and pure equilibria not drawn."""
+    from ..games.outcomes import agreement_probability
+
+    covered = {k for o in mine for k in o.equilibria}
+    out = []
+    other_pure = [k for k, e in enumerate(res.equilibria) if e.pure and k not in covered]
+    if other_pure:
+        out.append(
+            f"{count(len(other_pure), 'other pure equilibrium', 'other pure equilibria')}: "
+            "demands met at other points of the frontier (not drawn)"
+        )
+    mixed = [k for k, e in enumerate(res.equilibria) if not e.pure and k not in covered]
+    if mixed:
+        probs = [agreement_probability(report.problem, res, k) for k in mixed]
+        known = [p for p in probs if p is not None]
+        if len(probs) <= 4 or len(known) < len(probs):
+            shown = ", ".join("?" if p is None else f"{p:.3f}" for p in probs)
+        else:
+            shown = f"{min(known):.3f} to {max(known):.3f}"
+        fail = ", otherwise talks fail (a coordination failure)"
+        out.append(
+            f"{count(len(mixed), 'mixed equilibrium', 'mixed equilibria')}: agreement with "
+            f"probability {shown}" + (fail if min(known, default=1.0) < 1 else "")
+        )
+    return out
 
 
 def to_text(report: Report, result: GameEquilibria | None) -> list[str]:
@@ -154,9 +211,14 @@ def to_text(report: Report, result: GameEquilibria | None) -> list[str]:
             out.append(f"    {more}: negotiation equilibria {file} --game {name}")
         if res.message and not (res.degenerate and res.message.startswith("degenerate game")):
             out.append(f"    note: {res.message}")
-        for o in result.outcomes:
-            if o.game == name:
-                out.append(f"    {_outcome_line(o)}")
+        mine = [o for o in result.outcomes if o.game == name]
+        for o in mine:
+            out.append(f"    {_outcome_line(o)}")
+            edge = knife_edge(report, o)
+            if edge:
+                out.append(f"      knife-edge: {edge}")
+        if derived:
+            out += ["    " + x for x in _rest_lines(report, res, mine)]
     out += [f"  payoff tables and checks: negotiation equilibria {file}", ""]
     return out
 

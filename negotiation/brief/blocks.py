@@ -42,6 +42,7 @@ class Image:
     caption: str
     command: str  # the command that redraws it
     alt: str
+    max_height: float | None = None  # inches on the printed page (None: the text width decides)
 
 
 @dataclass(frozen=True)

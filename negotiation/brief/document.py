@@ -6,7 +6,9 @@
    range), captioned with the command that redraws it;
 4. the table of solutions and proposals (one row per package of every
    registered analysis), and any blocks an analysis registers for the brief;
-5. the three assumptions the conclusion depends on most;
+5. the three assumptions the conclusion depends on most (with ``--sweep`` of a
+   one-at-a-time sweep: its tornado, the five that move the result most, and the
+   chart; with a Monte Carlo sweep the bottom line gains the probability of a deal);
 6. the caveats, summarised;
 7. the method, one line per method with its section of ``docs/methods.md``;
 8. a link to the annex (parameters, evidence, sources).
@@ -25,6 +27,7 @@ from .caveats import assumption_sentence, caveats
 from .method import method_notes
 from .outcomes import outcomes_table
 from .sentences import bottom_line
+from .sweeps import SweepFindings, deal_sentence, tornado_intro, tornado_sentence
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..report import Report
@@ -32,6 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Resolution of the figure inside the brief (it prints at about 210 dpi on A4).
 FIGURE_DPI = 200
 FIGURE_KIND = "solutions"
+#: Largest height of the figure on the printed page (inches; A4 has 10.2 of text).
+FIGURE_MAX_HEIGHT = 5.0
 
 
 def render_figure(report: Report) -> Image:
@@ -41,7 +46,8 @@ def render_figure(report: Report) -> Image:
     from ..plot.solutions import plot_solutions
 
     s = report.scenario
-    fig = plot_solutions(report, frame=False)
+    fig = plot_solutions(report, frame=False, tabled_only=True)
+    # at most about half the page: the brief has two pages
     w, h = (float(x) for x in fig.get_size_inches())
     png = figure_bytes(fig, "png", dpi=FIGURE_DPI)
     if report.deal_possible:
@@ -61,14 +67,26 @@ def render_figure(report: Report) -> Image:
         caption,
         reproduce_command(s.file, FIGURE_KIND),
         f"Figure 1: solutions and proposals of {s.title}, issue by issue",
+        max_height=FIGURE_MAX_HEIGHT,
     )
 
 
+def method_paragraph(report: Report) -> Para:
+    """The method notes, one small paragraph (each with its section of docs/methods.md)."""
+    return Para(" ".join(f"{text} [{ref}]" for text, ref in method_notes(report)), "small")
+
+
 def build_brief(
-    report: Report, figure: Image, assumptions: Sequence[Any], annex_name: str
+    report: Report,
+    figure: Image,
+    assumptions: Sequence[Any],
+    annex_name: str,
+    sweeps: SweepFindings | None = None,
+    method_in_annex: bool = False,
 ) -> Document:
     """The brief of ``report`` with its figure, the screened assumptions and the annex's
-    file name (without suffix)."""
+    file name (without suffix); ``sweeps``: what sweeps of the scenario add (the Monte
+    Carlo probability of a deal in the bottom line, the tornado instead of the screen)."""
     s = report.scenario
     date = date_text(s)
     veto = report.veto
@@ -80,9 +98,13 @@ def build_brief(
         footer=f"{s.title} · {date}",
     )
     b = doc.blocks
+    lead = bottom_line(report)
+    chance = deal_sentence(sweeps) if sweeps is not None else None
+    if chance:
+        lead = [*lead, chance]
     b += [
         Heading("Bottom line"),
-        Para(" ".join(bottom_line(report)), "lead"),
+        Para(" ".join(lead), "lead"),
         figure,
         Heading("Solutions and proposals"),
         outcomes_table(report),
@@ -90,7 +112,12 @@ def build_brief(
     for a in analyses():
         if a.brief is not None and a.key in report.results:
             b += list(a.brief(report, report.results[a.key]))
-    if assumptions:
+    if sweeps is not None and sweeps.tornado:
+        b += [Heading("What the conclusion depends on most"), Para(tornado_intro(sweeps), "small")]
+        b.append(Bullets(tuple(tornado_sentence(r) for r in sweeps.tornado), "small"))
+        if sweeps.figure is not None:
+            b.append(sweeps.figure)
+    elif assumptions:
         b += [
             Heading("What the conclusion depends on most"),
             Para(
@@ -103,7 +130,15 @@ def build_brief(
     b += [Heading("Caveats"), Bullets(tuple(caveats(report)), "small")]
     b += [
         Heading("Method"),
-        Bullets(tuple(f"{text} [{ref}]" for text, ref in method_notes(report)), "small"),
+        # one small paragraph, not a list: the notes are references, and the brief has
+        # two pages (when even so it does not fit, they go to the annex)
+        Para(
+            "The method notes of every analysis are in the annex, with their sections of "
+            "docs/methods.md.",
+            "small",
+        )
+        if method_in_annex
+        else method_paragraph(report),
     ]
     b.append(
         Para(

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 def outcomes_table(report: Report) -> Table:
     s = report.scenario
     names = s.party_names
-    packages = report.packages()
+    packages = [p for p in report.packages() if p.table]
     rows, marks = [], []
     previous = None
     for p in packages:
@@ -45,10 +45,9 @@ def outcomes_table(report: Report) -> Table:
     marks.append("rule muted")
     inexact = any(p.kind == "solution" and not p.exact for p in packages)
     caption = (
-        "Each solution and proposal: its package, issue by issue, and what each party "
-        "gets from it (u: utility on the party's own scale, 0 worst to 1 best); the last "
-        "row is what each party expects without a deal. Status: who of the veto parties "
-        "rejects a proposal."
+        "Each package, issue by issue, and what each party gets from it (u: utility on "
+        "the party's own scale, 0 worst to 1 best); last row: what each expects without a "
+        "deal. Status: which veto parties reject a proposal."
     )
     if inexact:
         caption += " * grid-accurate only (the continuous refinement did not converge)."

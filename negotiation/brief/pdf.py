@@ -171,6 +171,8 @@ def _figure(lay: Layout, f: Image) -> None:
     w = TEXT_W
     h = w * f.height / f.width
     max_h = PAGE_H - TOP - BOTTOM - cap_h - 0.1
+    if f.max_height is not None:
+        max_h = min(max_h, f.max_height)
     if h > max_h:
         h = max_h
         w = h * f.width / f.height
@@ -284,7 +286,8 @@ def _table(lay: Layout, t: Table) -> None:
 def _min_height(b: Any) -> float:
     """Height a block needs at least on the page a heading before it stands on."""
     if isinstance(b, Image):
-        return min(0.8 * TEXT_W * b.height / b.width, PAGE_H - TOP - BOTTOM - 1.5) + 0.4
+        h = min(0.8 * TEXT_W * b.height / b.width, PAGE_H - TOP - BOTTOM - 1.5)
+        return (h if b.max_height is None else min(h, b.max_height)) + 0.4
     if isinstance(b, Table):
         return 5 * _line_h("table") + 0.3
     return 0.5

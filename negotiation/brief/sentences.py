@@ -104,17 +104,21 @@ def proposals_sentence(report: Report) -> str:
         parts.append(
             f"{join_words(ok)} {'is' if len(ok) == 1 else 'are'} acceptable to every veto party"
         )
+    # the others, grouped by who rejects them (the table has each one's row)
+    by_rejecting: dict[tuple[str, ...], list[str]] = {}
     for name, ev in props.items():
-        if ev.in_agreement_set:
-            continue
-        rejecting = [n for n in veto if n not in ev.accepted_by]
-        accepting = [n for n in veto if n in ev.accepted_by]
-        if accepting:
-            parts.append(
-                f"{name} is accepted by {join_words(accepting)} but rejected by "
-                f"{join_words(rejecting)}"
-            )
-        else:
-            parts.append(f"{name} is rejected by every veto party")
+        if not ev.in_agreement_set:
+            rejecting = tuple(n for n in veto if n not in ev.accepted_by)
+            by_rejecting.setdefault(rejecting, []).append(name)
+    for rejecting, names in by_rejecting.items():
+        who = (
+            "every veto party"
+            if len(rejecting) == len(veto)
+            else f"{join_words(list(rejecting))} (the other veto parties accept)"
+            if len(by_rejecting) == 1
+            else join_words(list(rejecting))
+        )
+        verb = "is" if len(names) == 1 else "are"
+        parts.append(f"{join_words(names)} {verb} rejected by {who}")
     n = len(props)
     return f"Of the {n} proposal{'s' if n != 1 else ''} on record, " + "; ".join(parts) + "."

@@ -86,6 +86,13 @@ class Needs:
             # another solution is registered: proposals' distances include it
             if self.distances or self.solutions - set(BUILTIN_SOLUTIONS):
                 self.full = True
+        if getattr(s, "constraints", ()):
+            # linear constraints change the agreement set: the full analysis, by
+            # construction what `negotiation run` gives. (A ``ratification`` block does
+            # not change the quantities measured here: the ratification analysis solves
+            # its own problem, with the ratifiers as pseudo-parties, under the key
+            # ``ratification``, which is not a partial measure.)
+            self.full = True
         self.issue_index = {i.name: k for k, i in enumerate(s.issues)}
 
 
@@ -98,18 +105,54 @@ class PointEvaluator:
         self.precision = experiment.precision
         self.needs = Needs(experiment)
 
-    def measures(self, changes: dict[str, Any]) -> list[Any]:
-        """The measured values at the point with ``changes`` (raises on an invalid point)."""
-        s = self.scenario.replace(changes) if changes else self.scenario
-        data = self.report_json(s)
+    def measures(
+        self, changes: dict[str, Any], seeds: dict[str, np.ndarray] | None = None
+    ) -> list[Any]:
+        """The measured values at the point with ``changes`` (raises on an invalid point);
+        ``seeds``: first incumbents of the certified searches (:mod:`.seeded`)."""
+        s = replace_all(self.scenario, changes) if changes else self.scenario
+        data = self.report_json(s, seeds)
         return [extract(data, m.parts) for m in self.experiment.measures]
 
-    def report_json(self, scenario: Scenario) -> dict[str, Any]:
+    def report_json(
+        self, scenario: Scenario, seeds: dict[str, np.ndarray] | None = None
+    ) -> dict[str, Any]:
         if self.needs.full:
             from ..analysis import analyse
 
             return analyse(scenario, precision=self.precision).to_dict()
-        return partial_json(scenario, self.needs, self.precision)
+        return partial_json(scenario, self.needs, self.precision, seeds)
+
+
+def replace_all(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
+    """``scenario.replace(changes)``: the same scenario, built in one pass.
+
+    :func:`negotiation.scenario.replace.replace_scenario` applies the changes one
+    by one and drops the source texts under each changed path after each; with
+    dozens of changes (a Monte Carlo draw over every assumption) that filtering is
+    a tenth of an exact point's time. Here the changes are applied in the same
+    order with the same functions, and the texts are filtered once, by the set of
+    changed paths (``tests/test_experiments_fast.py`` checks the two agree).
+    """
+    from ..scenario.load import _build
+    from ..scenario.replace import copy_data, parse_path, plain, set_path
+
+    data = copy_data(scenario.raw)
+    lines = scenario.lines
+    changed: set[tuple[Any, ...]] = set()
+    for key, value in changes.items():
+        path = parse_path(key, data, scenario.file)
+        old = set_path(data, path, plain(value), scenario.file, lines)
+        n = len(path)
+        if isinstance(old, (dict, list)) and any(len(p) > n and p[:n] == path for p in lines):
+            lines = {p: v for p, v in lines.items() if not (len(p) > n and p[:n] == path)}
+        changed.add(tuple(path))
+    texts = {
+        p: v
+        for p, v in scenario.texts.items()
+        if not any(tuple(p[:n]) in changed for n in range(len(p) + 1))
+    }
+    return _build(data, lines, scenario.file, texts)
 
 
 def assemble(
@@ -136,40 +179,50 @@ def assemble(
     return out
 
 
-def partial_json(scenario: Scenario, needs: Needs, precision: str) -> dict[str, Any]:
+def partial_json(
+    scenario: Scenario,
+    needs: Needs,
+    precision: str,
+    seeds: dict[str, np.ndarray] | None = None,
+) -> dict[str, Any]:
     """The parts of ``analyse(scenario).to_dict()`` that ``needs`` asks for, computed with
-    the same solver calls as :func:`negotiation.solve.agreement.bargaining_range` and the
-    registered solutions."""
-    from ..solve.agreement import deal_verdict, max_slack, point_of
+    the searches of :func:`negotiation.solve.agreement.bargaining_range` and the
+    registered solutions (:mod:`.seeded`; ``seeds``: first incumbents, by search)."""
+    from ..solve.agreement import deal_verdict, point_of
     from ..solve.cooperative import SURPLUS_TOL
     from ..solve.problem import Problem
     from ..solve.results import BargainingRange
+    from . import seeded
 
+    seeds = seeds or {}
     pb = Problem(scenario, precision=precision)
     names = pb.names
     reservation = {n: float(v) for n, v in zip(names, pb.d)}
-    slack = max_slack(pb)
+    slack = seeded.max_slack(pb, seeds.get("closest"))
     deal, slack_value = deal_verdict(pb, slack)
     closest = point_of(pb, slack) if slack is not None else None
+    # as bargaining_range: the closest outcome seeds the range searches
+    near = slack.coords if slack is not None else None
     issues: dict[str, Any] = {}
     ends: dict[str, tuple[float, float]] = {}
     solutions: dict[str, Any] = {}
     if deal:
         for name in needs.issues:
-            issues[name] = issue_range(pb, needs.issue_index[name])
+            issues[name] = seeded.issue_range(pb, needs.issue_index[name], near)
         for name in needs.parties:
-            ends[name] = party_ends(pb, names.index(name))
+            j = names.index(name)
+            ends[name] = (seeded.party_end(pb, j, -1.0, near), seeded.party_end(pb, j, 1.0, near))
         if needs.solutions:
             need_ideal = "kalai_smorodinsky" in needs.solutions or not slack_value > SURPLUS_TOL
             ideal = np.array(pb.d, dtype=float)
             for i in np.flatnonzero(pb.veto):
                 if need_ideal:
                     n = names[i]
-                    ideal[i] = ends[n][1] if n in ends else party_max(pb, int(i))
+                    ideal[i] = ends[n][1] if n in ends else seeded.party_end(pb, int(i), 1.0, near)
                 else:
                     # every veto party gains at least the deal margin at the closest outcome
                     ideal[i] = pb.d[i] + slack_value
-            solutions = solve(pb, needs.solutions, ideal)
+            solutions = seeded.solutions(pb, needs.solutions, ideal, seeds)
     else:
         solutions = {name: None for name in needs.solutions}
     rng = BargainingRange(
@@ -193,79 +246,6 @@ def partial_json(scenario: Scenario, needs: Needs, precision: str) -> dict[str, 
             if p.name in needs.proposals
         }
     return assemble(scenario, rng, solutions, proposals)
-
-
-def solve(pb: Any, which: set[str], ideal: np.ndarray) -> dict[str, Any]:
-    from ..solve import cooperative as co
-
-    funcs = {
-        "nash": co.nash_bargaining,
-        "weighted_nash": co.weighted_nash,
-        "kalai_smorodinsky": co.kalai_smorodinsky,
-        "egalitarian": co.egalitarian,
-        "utilitarian": co.utilitarian,
-    }
-    return {name: funcs[name](pb, ideal=ideal) for name in BUILTIN_SOLUTIONS if name in which}
-
-
-def issue_range(pb: Any, k: int) -> Any:
-    """One issue's entry of :func:`negotiation.solve.agreement.bargaining_range`."""
-    from ..solve.optimize import Stage, optimise
-    from ..solve.results import IssueRange
-
-    issue = pb.space.issues[k]
-    P, K = len(pb.names), len(pb.space.issues)
-    zero_c = np.zeros(P)
-    if issue.continuous:
-        issue_ok = True
-        bounds, gaps = [], []
-        for sign in (-1.0, 1.0):
-            e = np.zeros(K)
-            e[k] = sign
-            opt = optimise(pb, [Stage("linear", zero_c, e)])
-            ok = opt is not None and opt.certified
-            issue_ok &= ok
-            bounds.append(float(opt.coords[k]) if opt is not None else float("nan"))
-            gaps.append(opt.gap if opt is not None else float("nan"))
-        return IssueRange(
-            issue.name, min=bounds[0], max=bounds[1], certified=issue_ok, gap=max(gaps)
-        )
-    levels = []
-    on_grid = set(
-        np.unique(pb.space.coordinates(np.flatnonzero(pb.agreement))[:, k]).astype(int).tolist()
-    )
-    for j, level in enumerate(issue.levels):
-        if j in on_grid:
-            levels.append(level)
-            continue
-        if pb.precision == "grid":
-            continue
-        opt = optimise(pb, [Stage("linear", zero_c)], fixed={k: float(j)})
-        if opt is not None:
-            levels.append(level)
-    return IssueRange(issue.name, levels=tuple(levels), certified=pb.precision != "grid")
-
-
-def party_max(pb: Any, i: int) -> float:
-    from ..solve.optimize import Stage, optimise
-
-    c = np.zeros(len(pb.names))
-    c[i] = 1.0
-    opt = optimise(pb, [Stage("linear", c)])
-    return float(opt.utilities[i]) if opt is not None else float("nan")
-
-
-def party_ends(pb: Any, i: int) -> tuple[float, float]:
-    """One party's entry of the bargaining range's party ranges (agreement min and max)."""
-    from ..solve.optimize import Stage, optimise
-
-    ends = []
-    for sign in (-1.0, 1.0):
-        c = np.zeros(len(pb.names))
-        c[i] = sign
-        opt = optimise(pb, [Stage("linear", c)])
-        ends.append(float(opt.utilities[i]) if opt is not None else float("nan"))
-    return ends[0], ends[1]
 
 
 __all__ = ["Needs", "PointEvaluator", "partial_json"]

@@ -177,6 +177,11 @@ def baseline(scenario: Scenario, path: Path) -> Any:
     return value
 
 
+#: Party fields the bargaining problem (``negotiation.solve``) does not read: the
+#: discount factor, capability, outside option and recognition of the scenario format.
+PARTY_SCALARS = ("discount", "capability", "outside_option", "recognition")
+
+
 def _issue_domain(scenario: Scenario, issue: str, **kw: Any) -> Domain:
     for i in scenario.issues:
         if i.name == issue:
@@ -210,6 +215,10 @@ def describe(scenario: Scenario, path: Path) -> Domain:
             return Domain("number", 0.0, math.inf, lo_open=True, role="power", party=party)
         if field == "veto" and n == 3:
             return Domain("bool", role="veto", party=party)
+        if field in PARTY_SCALARS and n == 3:
+            # read by other analyses (alternating offers, forecasts, ratification), not by
+            # the bargaining problem: the grid path leaves its tables as they are
+            return Domain("number", role="party_scalar", party=party)
         if field == "batna":
             if n == 3:
                 return Domain("number", role="batna", party=party)

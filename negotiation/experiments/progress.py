@@ -47,7 +47,7 @@ class Progress:
             file=self.stream,
             dynamic_ncols=True,
             smoothing=0.1,
-            unit_scale=True,
+            unit_scale=False,
         )
 
     def update(self, n: int) -> None:

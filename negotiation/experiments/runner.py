@@ -74,6 +74,12 @@ class ChunkRunner:
         self.experiment = experiment
         self.plan = Plan(experiment)
         self.fast = fast_grid(experiment)
+        #: at ``precision: exact``: the grid path that seeds the certified searches
+        self.seeder = (
+            fast_grid(experiment, seeds=True)
+            if self.fast is None and experiment.precision == "exact"
+            else None
+        )
         self.evaluator = PointEvaluator(experiment)
 
     def run(self, start: int, stop: int) -> tuple[list[list[Any]], str]:
@@ -97,9 +103,19 @@ class ChunkRunner:
                 if os.environ.get("NEGOTIATION_DEBUG"):
                     raise
                 engine = f"point (grid path failed: {type(exc).__name__}: {exc})"[:200]
+        seeds: list[Any] = [None] * n
+        if self.seeder is not None and todo:
+            try:
+                seeds = self.seeder.seeds(cols)
+                engine = "point (seeded by the grid path)"
+            except (KeyboardInterrupt, MemoryError):
+                raise
+            except Exception:  # only first incumbents: the searches do without them
+                if os.environ.get("NEGOTIATION_DEBUG"):
+                    raise
         for r in todo:
             try:
-                values[r] = self.evaluator.measures(self.plan.changes(cols, r, start + r))
+                values[r] = self.evaluator.measures(self.plan.changes(cols, r, start + r), seeds[r])
             except (KeyboardInterrupt, MemoryError):
                 raise
             except Exception as exc:
@@ -225,7 +241,7 @@ def _open_store(
         return store
     if resume:
         print(f"note: {out} holds no sweep yet; starting one", file=log)
-    return Store.create(
+    store = Store.create(
         out,
         fingerprint=experiment.fingerprint,
         experiment=experiment.to_dict(),
@@ -233,6 +249,18 @@ def _open_store(
         points=experiment.points,
         chunk=default_chunk(experiment),
     )
+    # which scenario, for `negotiation brief FILE --sweep DIR` (its file, and the SHA-256
+    # of its text: a brief of a changed file must not use the sweep)
+    sf = experiment.scenario_file
+    store.set_meta(
+        "scenario",
+        {
+            "path": os.path.realpath(sf) if sf else None,
+            "sha256": experiment.payload.get("scenario_hash"),
+            "title": experiment.scenario.title,
+        },
+    )
+    return store
 
 
 def write_outputs(

@@ -34,18 +34,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ScenarioError, quote, render
+from ..errors import quote, render
 from ..scenario.errors_map import dotted, suggest
-from .measures import Measure, resolve, suggestions, template
+from .measures import Measure
 from .parameters import (
     Domain,
-    ProbabilityError,
-    baseline,
-    canonical,
-    describe,
-    label,
-    point_changes,
-    raw_value,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -307,18 +300,6 @@ def experiment_from_payload(payload: dict[str, Any]) -> Experiment:
     )
 
 
-class _Ctx:
-    def __init__(self, data: Any, lines: dict, file: str | None) -> None:
-        self.data, self.lines, self.file = data, lines, file
-
-    def error(self, path: Path, message: str) -> ScenarioError:
-        from ..scenario.yamlio import line_of
-
-        return ScenarioError(
-            message, dotted(path), self.file, line_of(self.lines, path) if self.lines else None
-        )
-
-
 def _build(
     data: Any,
     lines: dict,
@@ -329,7 +310,14 @@ def _build(
     scenario_ref: str | None = None,
     scenario_payload: dict[str, Any] | None = None,
 ) -> Experiment:
-    ctx = _Ctx(data, lines, file)
+    """The experiment of ``data`` (read from ``file``), validated; every problem a located
+    :class:`~negotiation.errors.ScenarioError`. The blocks are read by
+    :mod:`.spec_reader` (scenario, measures, plot, the trial of each parameter) and
+    :mod:`.spec_parameters` (``vary``, ``sample``, ``one_at_a_time``)."""
+    from .spec_parameters import read_one_at_a_time, read_sample, read_vary
+    from .spec_reader import ReadContext, read_measures, read_plot, read_scenario, try_parameter
+
+    ctx = ReadContext(data, lines, file)
     if not isinstance(data, dict):
         raise ctx.error(
             (),
@@ -352,7 +340,7 @@ def _build(
     description = data.get("description")
     if description is not None and not isinstance(description, str):
         raise ctx.error(("description",), "description must be text")
-    scenario, ref, resolved, payload = _scenario(
+    scenario, ref, resolved, payload = read_scenario(
         ctx, data["scenario"], base_dir, scenario_ref, scenario_payload
     )
     precision = data.get("precision", "grid")
@@ -360,11 +348,11 @@ def _build(
         raise ctx.error(
             ("precision",), f"precision must be 'grid' or 'exact', got {render(precision)}"
         )
-    measures = _measures(ctx, data["measure"], scenario)
-    vary = _vary(ctx, data.get("vary"), scenario)
+    measures = read_measures(ctx, data["measure"], scenario)
+    vary = read_vary(ctx, data.get("vary"), scenario)
     taken = {p.path for p in vary}
-    sample, draws, seed = _sample(ctx, data.get("sample"), scenario, taken)
-    oat, steps = _one_at_a_time(ctx, data.get("one_at_a_time"), scenario)
+    sample, draws, seed = read_sample(ctx, data.get("sample"), scenario, taken)
+    oat, steps = read_one_at_a_time(ctx, data.get("one_at_a_time"), scenario)
     if oat and (vary or sample or "sample" in data):
         raise ctx.error(
             ("one_at_a_time",),
@@ -394,7 +382,7 @@ def _build(
         one_at_a_time=oat,
         steps=steps,
         chunk=chunk,
-        plot=_plot(ctx, data.get("plot"), measures, vary),
+        plot=read_plot(ctx, data.get("plot"), measures, vary),
         payload={},
         scenario_obj=scenario,
     )
@@ -409,585 +397,11 @@ def _build(
         )
     if check:
         for p in exp.parameters:
-            _trial(ctx, scenario, p)
+            try_parameter(ctx, scenario, p)
     plain = {k: v for k, v in data.items() if k != "scenario"}
     payload.update({"experiment": plain, "file": file, "scenario_ref": ref, "lines": {}})
     object.__setattr__(exp, "payload", payload)
     return exp
-
-
-def _scenario(
-    ctx: _Ctx, value: Any, base_dir: str, ref: str | None, given: dict[str, Any] | None
-) -> tuple[Any, str, str | None, dict[str, Any]]:
-    from ..model.scenario import Scenario
-
-    if isinstance(value, Scenario):
-        if given is not None:
-            return value, ref or (value.file or "<scenario>"), value.file, dict(given)
-        text = None
-        if value.file and os.path.isfile(value.file):
-            from ..scenario.source import read_text
-
-            text = read_text(value.file)
-        sc = (
-            {"text": text, "file": value.file}
-            if text is not None
-            else {"data": value.raw, "file": value.file}
-        )
-        digest = hashlib.sha256(
-            (
-                text if text is not None else json.dumps(value.raw, sort_keys=True, default=str)
-            ).encode("utf-8")
-        ).hexdigest()
-        return (
-            value,
-            value.file or "<scenario>",
-            value.file,
-            {"scenario": sc, "scenario_hash": digest},
-        )
-    if not isinstance(value, str) or not value.strip():
-        raise ctx.error(
-            ("scenario",),
-            "scenario must be the path of a scenario file "
-            f"(relative to the experiment file), got {render(value)}",
-        )
-    path = value if os.path.isabs(value) else os.path.join(base_dir, value)
-    path = os.path.normpath(path)
-    from ..scenario.load import _build as build_scenario
-    from ..scenario.source import read_text
-    from ..scenario.yamlio import load_yaml
-
-    shown = os.path.relpath(path) if not os.path.isabs(value) else path
-    try:
-        text = read_text(shown)
-    except ScenarioError as exc:
-        raise ctx.error(
-            ("scenario",), f"{quote(value)}: {exc.message} (looked for {shown})"
-        ) from None
-    data, lines, texts = load_yaml(text, shown)
-    scenario = build_scenario(data, lines, shown, texts)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return (
-        scenario,
-        value,
-        shown,
-        {"scenario": {"text": text, "file": shown}, "scenario_hash": digest},
-    )
-
-
-def _measures(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[Measure, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value:
-        raise ctx.error(
-            ("measure",),
-            "measure must be a list of paths into the report's JSON "
-            "(such as deal_possible), got " + render(value),
-        )
-    known = template(scenario)
-    report_json = None
-    out: list[Measure] = []
-    seen: set[str] = set()
-    for j, path in enumerate(value):
-        where = ("measure", j)
-        if not isinstance(path, str) or not path.strip():
-            raise ctx.error(
-                where,
-                f"a measure is a dotted path such as "
-                f"'solutions.nash.outcome.territory', got {render(path)}",
-            )
-        path = path.strip()
-        if path in seen:
-            raise ctx.error(where, f"measure {quote(path)} is listed twice")
-        seen.add(path)
-        m = resolve(path, known)
-        if m is None:
-            if report_json is None and not any(k.startswith(path + ".") for k in known):
-                from ..analysis import analyse
-
-                report_json = analyse(scenario, precision="grid").to_dict()
-            m = resolve(path, known, report_json)
-        if m is None:
-            raise ctx.error(
-                where,
-                f"{quote(path)} is not a value of the report's JSON{suggestions(path, known)}",
-            )
-        out.append(m)
-    return tuple(out)
-
-
-def _parameter_path(ctx: _Ctx, scenario: Scenario, key: Any, where: Path) -> tuple[Path, Domain]:
-    if not isinstance(key, str) or not key.strip():
-        raise ctx.error(
-            where,
-            f"a parameter is a dotted path of the scenario such as "
-            f"'conflict.costs.russia', got {render(key)}",
-        )
-    try:
-        path = canonical(scenario, key)
-    except ScenarioError as exc:
-        raise ctx.error(where, exc.message) from None
-    current = raw_value(scenario, path)
-    if isinstance(current, (dict, list)):
-        inner = list(current)[:6] if isinstance(current, dict) else list(range(len(current)))[:6]
-        raise ctx.error(
-            where,
-            f"{quote(key)} is a group of values; name one number in it "
-            f"(for example {quote(key + '.' + str(inner[0]))})"
-            if inner
-            else f"{quote(key)} is empty",
-        )
-    return path, describe(scenario, path)
-
-
-def _number(ctx: _Ctx, value: Any, where: Path, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ctx.error(where, f"{what} must be a finite number, got {render(value)}")
-    return float(value)
-
-
-def _tidy(x: float) -> float:
-    """A grid value without float noise (12 significant digits)."""
-    return float(f"{x:.12g}")
-
-
-def _vary(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[Parameter, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, dict) or not value:
-        raise ctx.error(
-            ("vary",), "vary maps parameter paths to {from: a, to: b, steps: n} or {values: [...]}"
-        )
-    out: list[Parameter] = []
-    seen: dict[Path, str] = {}
-    for key, spec in value.items():
-        where: Path = ("vary", key)
-        path, dom = _parameter_path(ctx, scenario, key, where)
-        if path in seen:
-            raise ctx.error(where, f"{quote(key)} is the same parameter as {quote(seen[path])}")
-        seen[path] = key
-        if not isinstance(spec, dict):
-            raise ctx.error(
-                where, "give {from: a, to: b, steps: n} or {values: [...]}, got " + render(spec)
-            )
-        keys = set(spec)
-        if keys == {"values"}:
-            vals = spec["values"]
-            if not isinstance(vals, list) or not vals:
-                raise ctx.error(where + ("values",), "values must be a non-empty list")
-            for j, v in enumerate(vals):
-                problem = dom.check(v)
-                if problem:
-                    raise ctx.error(
-                        where + ("values", j),
-                        f"{render(v)} is not a valid value of {key}: {problem}",
-                    )
-            if len(set(map(repr, vals))) != len(vals):
-                raise ctx.error(where + ("values",), "a value is listed twice")
-            values = tuple(
-                float(v) if dom.kind == "number" else int(v) if dom.kind == "integer" else v
-                for v in vals
-            )
-        elif keys == {"from", "to", "steps"}:
-            if dom.kind not in ("number", "integer"):
-                raise ctx.error(where, f"{key} takes {dom.what}: list them with values: [...]")
-            a = _number(ctx, spec["from"], where + ("from",), "from")
-            b = _number(ctx, spec["to"], where + ("to",), "to")
-            n = spec["steps"]
-            if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_GRID:
-                raise ctx.error(
-                    where + ("steps",), f"steps must be a whole number from 1, got {render(n)}"
-                )
-            for end, x in (("from", a), ("to", b)):
-                problem = dom.check(int(x) if dom.kind == "integer" and x == int(x) else x)
-                if problem:
-                    raise ctx.error(
-                        where + (end,),
-                        f"{render(spec[end])} is not a valid value of {key}: {problem}",
-                    )
-            if n > 1 and a == b:
-                raise ctx.error(where, "from and to are equal: give steps: 1, or two ends")
-            if n == 1:
-                grid = [a]
-            else:
-                grid = [a + (b - a) * j / (n - 1) for j in range(n)]
-            if dom.kind == "integer":
-                ints = [round(x) for x in grid]
-                if len(set(ints)) != len(ints):
-                    raise ctx.error(
-                        where + ("steps",),
-                        f"{n} steps from {render(spec['from'])}"
-                        f" to {render(spec['to'])} repeat whole numbers",
-                    )
-                values = tuple(ints)
-            else:
-                values = tuple(_tidy(x) for x in grid)
-        else:
-            extra = sorted(keys - {"from", "to", "steps", "values"})
-            hint = (
-                f"unknown key {quote(str(extra[0]))}"
-                if extra
-                else "give {from: a, to: b, steps: n} or {values: [...]}"
-            )
-            raise ctx.error(where + ((extra[0],) if extra else ()), hint)
-        out.append(
-            Parameter(
-                str(key),
-                path,
-                dom,
-                baseline(scenario, path),
-                label(scenario, path, dom),
-                values=values,
-                where=where,
-            )
-        )
-    return tuple(out)
-
-
-def _distribution(ctx: _Ctx, spec: Any, dom: Domain, where: Path, key: str) -> Distribution:
-    if not isinstance(spec, dict) or len(spec) != 1:
-        raise ctx.error(
-            where,
-            "give one distribution: {uniform: [lo, hi]}, {triangular: [lo, "
-            "mode, hi]}, {normal: [mean, sd]}, {beta: [a, b, lo, hi]} or "
-            "{choice: [...]}",
-        )
-    ((kind, args),) = spec.items()
-    if kind not in DISTRIBUTIONS:
-        raise ctx.error(
-            where + (kind,),
-            f"unknown distribution {quote(str(kind))}"
-            f"{suggest(str(kind), list(DISTRIBUTIONS))}; use "
-            f"{', '.join(DISTRIBUTIONS)}",
-        )
-    w = where + (kind,)
-    if not isinstance(args, list) or not args:
-        raise ctx.error(w, f"{kind} takes a list of numbers, got {render(args)}")
-    if kind == "choice":
-        for j, v in enumerate(args):
-            problem = dom.check(v)
-            if problem:
-                raise ctx.error(w + (j,), f"{render(v)} is not a valid value of {key}: {problem}")
-        return Distribution("choice", tuple(args), math.nan, math.nan)
-    if dom.kind != "number":
-        raise ctx.error(w, f"{key} takes {dom.what}: draw it with choice: [...]")
-    n = DISTRIBUTIONS[kind]
-    sizes = n if isinstance(n, tuple) else (n,)
-    if len(args) not in sizes:
-        shapes = {
-            "uniform": "[lo, hi]",
-            "triangular": "[lo, mode, hi]",
-            "normal": "[mean, sd] or [mean, sd, lo, hi]",
-            "beta": "[a, b, lo, hi]",
-        }
-        raise ctx.error(w, f"{kind} takes {shapes[kind]}, got {render(args)}")
-    nums = tuple(_number(ctx, v, w + (j,), f"{kind}'s number {j + 1}") for j, v in enumerate(args))
-
-    def within(lo: float, hi: float) -> None:
-        for x in (lo, hi):
-            problem = dom.check(x)
-            if problem:
-                raise ctx.error(
-                    w,
-                    f"{kind} {render(list(args))} reaches {x:g}, outside the "
-                    f"valid values of {key} ({dom.what})",
-                )
-
-    if kind == "uniform":
-        lo, hi = nums
-        if not lo < hi:
-            raise ctx.error(w, f"uniform needs lo < hi, got {render(args)}")
-        within(lo, hi)
-        return Distribution(kind, nums, lo, hi)
-    if kind == "triangular":
-        lo, mode, hi = nums
-        if not (lo <= mode <= hi and lo < hi):
-            raise ctx.error(w, f"triangular needs lo <= mode <= hi and lo < hi, got {render(args)}")
-        within(lo, hi)
-        return Distribution(kind, nums, lo, hi)
-    if kind == "beta":
-        a, b, lo, hi = nums
-        if not (a > 0 and b > 0):
-            raise ctx.error(w, f"beta's shapes a and b must be above 0, got {render(args)}")
-        if not lo < hi:
-            raise ctx.error(w, f"beta needs lo < hi, got {render(args)}")
-        within(lo, hi)
-        return Distribution(kind, nums, lo, hi)
-    mean, sd = nums[0], nums[1]
-    if not sd > 0:
-        raise ctx.error(w, f"normal's standard deviation must be above 0, got {render(args)}")
-    lo, hi = (nums[2], nums[3]) if len(nums) == 4 else (-math.inf, math.inf)
-    if not lo < hi:
-        raise ctx.error(w, f"normal's truncation needs lo < hi, got {render(args)}")
-    if len(nums) == 4:
-        within(lo, hi)
-    lo, hi = max(lo, dom.lo), min(hi, dom.hi)
-    problem = dom.check(mean)
-    if problem or not lo <= mean <= hi:
-        raise ctx.error(
-            w,
-            f"normal's mean {mean:g} is outside the valid values of {key} "
-            f"({dom.what}" + (f", truncated to [{lo:g}, {hi:g}])" if len(nums) == 4 else ")"),
-        )
-    return Distribution(kind, nums, lo, hi)
-
-
-def _sample(
-    ctx: _Ctx, value: Any, scenario: Scenario, taken: set[Path]
-) -> tuple[tuple[Parameter, ...], int, int]:
-    if value is None:
-        return (), 0, 0
-    if not isinstance(value, dict):
-        raise ctx.error(("sample",), "sample is a mapping with draws, seed and parameters")
-    for key in value:
-        if key not in ("draws", "seed", "parameters"):
-            raise ctx.error(
-                ("sample", key),
-                f"unknown key {quote(str(key))}"
-                f"{suggest(str(key), ['draws', 'seed', 'parameters'])}",
-            )
-    draws = value.get("draws")
-    if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= MAX_POINTS:
-        raise ctx.error(
-            ("sample", "draws"), f"draws must be a whole number from 1, got {render(draws)}"
-        )
-    seed = value.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
-        raise ctx.error(
-            ("sample", "seed"), f"seed must be a whole number from 0, got {render(seed)}"
-        )
-    params = value.get("parameters")
-    if params is None:
-        raise ctx.error(
-            ("sample",),
-            "missing key 'parameters' (assumptions, or a mapping of paths to distributions)",
-        )
-    out: list[Parameter] = []
-    if params == "assumptions":
-        out = _assumption_parameters(ctx, scenario, ("sample", "parameters"), taken, sampled=True)
-        if not out:
-            raise ctx.error(
-                ("sample", "parameters"),
-                "the scenario marks no parameter as an assumption with a range",
-            )
-    elif isinstance(params, dict) and params:
-        seen: dict[Path, str] = {}
-        for key, spec in params.items():
-            where: Path = ("sample", "parameters", key)
-            path, dom = _parameter_path(ctx, scenario, key, where)
-            if path in taken:
-                raise ctx.error(
-                    where,
-                    f"{quote(key)} is also in vary: a parameter is either "
-                    "varied on the grid or drawn",
-                )
-            if path in seen:
-                raise ctx.error(where, f"{quote(key)} is the same parameter as {quote(seen[path])}")
-            seen[path] = key
-            dist = _distribution(ctx, spec, dom, where, str(key))
-            out.append(
-                Parameter(
-                    str(key),
-                    path,
-                    dom,
-                    baseline(scenario, path),
-                    label(scenario, path, dom),
-                    dist=dist,
-                    where=where,
-                )
-            )
-    else:
-        raise ctx.error(
-            ("sample", "parameters"),
-            "parameters is 'assumptions' or a mapping "
-            "{path: {uniform: [lo, hi]}, ...}, got " + render(params),
-        )
-    return tuple(out), draws, seed
-
-
-def _assumption_parameters(
-    ctx: _Ctx, scenario: Scenario, where: Path, taken: set[Path], sampled: bool
-) -> list[Parameter]:
-    """One parameter per number an assumption's range applies to (its targets)."""
-    from ..scenario.assumptions import assumptions
-
-    out: list[Parameter] = []
-    seen: set[Path] = set()
-    for group, a in enumerate(assumptions(scenario)):
-        if a.range is None or not a.targets:
-            continue
-        lo, hi = a.range
-        targets = []
-        for t in a.targets:
-            path = canonical(scenario, t)
-            if path in taken or path in seen:
-                continue
-            seen.add(path)
-            targets.append((t, path))
-        base = {path: baseline(scenario, path) for _, path in targets}
-        for t, path in targets:
-            dom = describe(scenario, path)
-            if dom.kind != "number" or not dom.contains_interval(lo, hi):
-                raise ctx.error(
-                    where,
-                    f"the assumption on {t} has range [{lo:g}, {hi:g}], "
-                    f"outside its valid values ({dom.what})",
-                )
-            p_lo, p_hi = lo, hi
-            if not sampled and len(targets) > 1:
-                # moved alone, a number of a group stays between its neighbours in the file
-                v = base[path]
-                below = [b for q, b in base.items() if q != path and b < v]
-                above = [b for q, b in base.items() if q != path and b > v]
-                p_lo = max([lo] + below)
-                p_hi = min([hi] + above)
-            common = dict(
-                name=t,
-                path=path,
-                domain=dom,
-                baseline=base[path],
-                label=label(scenario, path, dom),
-                where=where,
-            )
-            if sampled:
-                out.append(
-                    Parameter(
-                        **common,
-                        dist=Distribution("uniform", (lo, hi), lo, hi),
-                        group=group if len(targets) > 1 else None,
-                    )
-                )
-            else:
-                out.append(Parameter(**common, low=p_lo, high=p_hi))
-    return out
-
-
-def _one_at_a_time(ctx: _Ctx, value: Any, scenario: Scenario) -> tuple[tuple[Parameter, ...], int]:
-    if value is None:
-        return (), 2
-    if not isinstance(value, dict):
-        raise ctx.error(("one_at_a_time",), "one_at_a_time is a mapping with parameters and steps")
-    for key in value:
-        if key not in ("parameters", "steps"):
-            raise ctx.error(
-                ("one_at_a_time", key),
-                f"unknown key {quote(str(key))}{suggest(str(key), ['parameters', 'steps'])}",
-            )
-    steps = value.get("steps", 2)
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 2 <= steps <= 1000:
-        raise ctx.error(
-            ("one_at_a_time", "steps"),
-            f"steps must be a whole number from 2 (the two ends) to 1000, got {render(steps)}",
-        )
-    params = value.get("parameters", "assumptions")
-    where: Path = ("one_at_a_time", "parameters")
-    if params == "assumptions":
-        out = _assumption_parameters(ctx, scenario, where, set(), sampled=False)
-        if not out:
-            raise ctx.error(where, "the scenario marks no parameter as an assumption with a range")
-        return tuple(out), steps
-    if not isinstance(params, dict) or not params:
-        raise ctx.error(where, "parameters is 'assumptions' or a mapping {path: [lo, hi]}")
-    out = []
-    seen: set[Path] = set()
-    for key, rng in params.items():
-        w = where + (key,)
-        path, dom = _parameter_path(ctx, scenario, key, w)
-        if path in seen:
-            raise ctx.error(w, f"{quote(key)} is listed twice")
-        seen.add(path)
-        if dom.kind != "number":
-            raise ctx.error(w, f"{key} takes {dom.what}; one_at_a_time moves numbers")
-        if not isinstance(rng, list) or len(rng) != 2:
-            raise ctx.error(w, f"give the range as [lo, hi], got {render(rng)}")
-        lo = _number(ctx, rng[0], w + (0,), "lo")
-        hi = _number(ctx, rng[1], w + (1,), "hi")
-        if not lo < hi:
-            raise ctx.error(w, f"the range needs lo < hi, got {render(rng)}")
-        for j, x in ((0, lo), (1, hi)):
-            problem = dom.check(x)
-            if problem:
-                raise ctx.error(w + (j,), f"{x:g} is not a valid value of {key}: {problem}")
-        out.append(
-            Parameter(
-                str(key),
-                path,
-                dom,
-                baseline(scenario, path),
-                label(scenario, path, dom),
-                low=lo,
-                high=hi,
-                where=w,
-            )
-        )
-    return tuple(out), steps
-
-
-def _plot(
-    ctx: _Ctx, value: Any, measures: tuple[Measure, ...], vary: tuple[Parameter, ...]
-) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise ctx.error(("plot",), "plot is a mapping such as {color: MEASURE, boundary: MEASURE}")
-    names = [m.path for m in measures]
-    kinds = {m.path: m.kind for m in measures}
-    params = [p.name for p in vary]
-    out: dict[str, Any] = {}
-    for key, v in value.items():
-        if key not in PLOT_KEYS:
-            raise ctx.error(
-                ("plot", key), f"unknown key {quote(str(key))}{suggest(str(key), list(PLOT_KEYS))}"
-            )
-        many = key in ("boundary", "histogram")
-        items = v if many and isinstance(v, list) else [v]
-        choices = params if key in ("x", "y") else names
-        what = "a varied parameter" if key in ("x", "y") else "a measure"
-        for j, item in enumerate(items):
-            where = ("plot", key, j) if isinstance(v, list) else ("plot", key)
-            if item not in choices:
-                raise ctx.error(
-                    where,
-                    f"{render(item)} is not {what} of this experiment"
-                    f"{suggest(str(item), choices) if isinstance(item, str) else ''}",
-                )
-            if key == "boundary" and kinds[item] not in ("bool", "number", "integer"):
-                raise ctx.error(
-                    where,
-                    f"{item} is {kinds[item]}: a boundary is a true/false "
-                    "measure or a number (drawn where it crosses 0)",
-                )
-        out[key] = list(items) if many else v
-    return out
-
-
-def _trial(ctx: _Ctx, scenario: Scenario, p: Parameter) -> None:
-    """Try the parameter at the ends of its values with ``Scenario.replace``."""
-    if p.values is not None:
-        vals = list(p.values)
-        if len(vals) > TRIAL_VALUES:
-            step = (len(vals) - 1) / (TRIAL_VALUES - 1)
-            vals = [vals[round(j * step)] for j in range(TRIAL_VALUES)]
-    elif p.dist is not None:
-        if p.dist.kind == "choice":
-            vals = list(p.dist.args)
-        else:
-            vals = [x for x in (p.dist.lo, p.dist.hi) if math.isfinite(x)]
-            if p.dist.kind == "normal":
-                vals.append(p.dist.args[0])
-    else:
-        vals = [p.low, p.high]
-    for v in vals:
-        try:
-            scenario.replace(point_changes(scenario, {p.path: v}))
-        except ProbabilityError as exc:
-            raise ctx.error(p.where, f"{render(v)}: {exc}") from None
-        except ScenarioError as exc:
-            where = "" if exc.path == p.dotted else f" ({exc.path})"
-            raise ctx.error(
-                p.where,
-                f"{p.name} = {render(v)} is not valid in the scenario: {exc.message}{where}",
-            ) from None
 
 
 __all__ = [

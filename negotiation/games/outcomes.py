@@ -10,7 +10,9 @@ proposal, and the veto parties outside the game accept it, ends in that
 proposal: an *agreed* outcome with the proposal's package and every party's
 utility from it. A pure equilibrium in which the choices do not meet ends in
 failure: each player gets its disagreement payoff, and there is no package to
-draw. Mixed equilibria are lotteries over these and are not drawn.
+draw. Mixed equilibria are lotteries over these and are not drawn; the text
+report gives each one's probability of agreement
+(:func:`agreement_probability`).
 
 **Nash demand game.** Its pure equilibria with compatible demands lie on the
 discretised Pareto frontier, many of them. The one drawn is the agreement
@@ -146,6 +148,44 @@ def _proposal_outcomes(scenario, problem, name: str, result: EquilibriumSet) -> 
     return out
 
 
+def agreement_probability(problem, result: EquilibriumSet, k: int) -> float | None:
+    """Probability that the (mixed) equilibrium ``k`` of a derived game ends in a package.
+
+    Proposal game: ``sum_P prod_i sigma_i(P)`` over the proposals ``P`` the bystanders
+    accept (every player names the same one). Nash demand game: the probability of
+    a profile whose demands are met with a gain for some player (compatible demands;
+    the all-reservation profile gives the disagreement payoffs and does not count).
+    ``None`` for a game that is not derived.
+    """
+    g = result.game
+    e = result.equilibria[k]
+    kind = g.origin.get("derive")
+    if kind == "proposal-game":
+        refused = set(g.origin.get("not_accepted_by_bystanders", ()))
+        total = 0.0
+        for prop in g.strategies[0]:
+            if prop == HOLD_OUT or prop in refused:
+                continue
+            pr = 1.0
+            for i in range(len(g.players)):
+                idx = g.strategies[i].index(prop) if prop in g.strategies[i] else None
+                pr *= 0.0 if idx is None else float(e.profile[i][idx])
+            total += pr
+        return total
+    if kind == "nash-demand":
+        players = list(g.origin.get("players", g.players))
+        d = np.array([problem.d[problem.names.index(p)] for p in players], dtype=float)
+        gain = np.moveaxis(np.asarray(g.payoffs, dtype=float), 0, -1) - d  # (k_1..k_n, n)
+        met = np.any(gain > DEMAND_SLACK, axis=-1)
+        prob = np.ones(met.shape)
+        for i, sig in enumerate(e.profile):
+            shape = [1] * len(players)
+            shape[i] = len(sig)
+            prob = prob * np.asarray(sig, dtype=float).reshape(shape)
+        return float((prob * met).sum())
+    return None
+
+
 def _demand_outcomes(scenario, problem, name: str, result: EquilibriumSet) -> list[GameOutcome]:
     from ..solve.optimize import Stage, optimise
     from ..solve.problem import Problem
@@ -201,4 +241,4 @@ def _demand_outcomes(scenario, problem, name: str, result: EquilibriumSet) -> li
     return out
 
 
-__all__ = ["GameOutcome", "derived_outcomes"]
+__all__ = ["GameOutcome", "agreement_probability", "derived_outcomes"]

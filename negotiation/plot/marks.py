@@ -55,6 +55,19 @@ class Mark:
         return self.package.marker.size
 
     @property
+    def labelled(self) -> bool:
+        """Solutions, proposals and the closest outcome carry a text label; the outcomes of
+        the other models (equilibria, bargaining, forecasts...) a legend entry instead,
+        so that a figure with every model stays readable."""
+        return self.kind in LABELLED
+
+    @property
+    def legend(self) -> str:
+        """The legend entry of an unlabelled mark."""
+        p = self.package
+        return p.legend or KIND_LEGENDS.get(p.kind, p.label)
+
+    @property
     def filled(self) -> bool:
         """Proposals a veto party rejects are drawn hollow, everything else filled."""
         return self.package.kind != "proposal" or self.package.acceptable
@@ -71,6 +84,17 @@ class Mark:
             "mew": 1.4 if hollow else 0.6,
             "ls": "none",
         }
+
+
+#: Kinds of package whose marks carry a text label in the figures.
+LABELLED = ("solution", "proposal", "closest")
+#: Legend entries of the other kinds (when a package gives no ``legend`` of its own).
+KIND_LEGENDS = {
+    "equilibrium": "equilibrium of a derived game",
+    "conflict": "demand under private information",
+    "bargaining": "alternating offers",
+    "forecast": "forecast",
+}
 
 
 def marks(report: Report) -> list[Mark]:
@@ -109,8 +133,9 @@ def outcome_text(report: Report, outcome: dict[str, Any], skip: str | None = Non
 
 
 def package_handles(mk: list[Mark], solutions: bool = False) -> list:
-    """Legend entries for accepted and rejected proposals, the closest outcome and (with
-    ``solutions``) each solution's marker."""
+    """Legend entries for accepted and rejected proposals, the outcomes of the other models
+    (one entry per legend text and marker), the closest outcome and (with ``solutions``)
+    each solution's marker."""
     from matplotlib.lines import Line2D
 
     handles = []
@@ -155,6 +180,14 @@ def package_handles(mk: list[Mark], solutions: bool = False) -> list:
                 mew=1.4,
                 label="proposal a veto party rejects",
             )
+        )
+    groups: dict[tuple[str, str], Mark] = {}
+    for m in mk:
+        if not m.labelled:
+            groups.setdefault((m.legend, str(m.marker)), m)
+    for (label, _), m in groups.items():
+        handles.append(
+            Line2D([], [], ls="none", marker=m.marker, ms=m.size * 0.8, color=INK, label=label)
         )
     closest = [m for m in mk if m.kind == "closest"]
     if closest:

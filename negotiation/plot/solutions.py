@@ -42,23 +42,32 @@ def row_label(report: Report, m: Mark, short: bool = False) -> str:
 
 
 def plot_solutions(
-    report: Report, *, narrow: bool = False, frame: bool = True, fig: Figure | None = None
+    report: Report,
+    *,
+    narrow: bool = False,
+    frame: bool = True,
+    fig: Figure | None = None,
+    tabled_only: bool = False,
 ) -> Figure:
     """The solutions figure of ``report`` (see the module docstring).
 
     ``narrow=True`` puts at most two panels abreast (for A4 print);
     ``frame=False`` is the compact version without title and source line.
     With ``fig`` (an empty figure) it is drawn there, at that figure's size.
+    ``tabled_only=True`` draws only the packages that have a row in the brief's
+    table (``Package.table``), as the brief does.
     """
     with house_style():
-        return _draw(report, narrow, frame, fig)
+        return _draw(report, narrow, frame, fig, tabled_only)
 
 
-def _draw(report: Report, narrow: bool, frame: bool, fig: Figure | None) -> Figure:
+def _draw(
+    report: Report, narrow: bool, frame: bool, fig: Figure | None, tabled_only: bool = False
+) -> Figure:
     from matplotlib.patches import Patch
 
     s = report.scenario
-    mk = marks(report)
+    mk = [m for m in marks(report) if m.package.table or not tabled_only]
     deal = report.range.deal_possible
     issues = list(s.issues)
     K = len(issues)

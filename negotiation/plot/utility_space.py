@@ -258,8 +258,9 @@ def _panel(ax: Axes, report: Report, a: int, b: int, mk, max_points: int, titled
 
 
 def _label(ax: Axes, mk, pts, dpt, front) -> None:
-    anchors = list(pts) + [dpt]
-    texts = [m.label for m in mk] + ["disagreement"]
+    keep = [i for i, m in enumerate(mk) if m.labelled]  # the other models: legend entries
+    anchors = [pts[i] for i in keep] + [dpt]
+    texts = [mk[i].label for i in keep] + ["disagreement"]
     groups = group_close(np.array(anchors), ax)
     g_anchors = [anchors[g[0]] for g in groups]
     g_texts = [" = ".join(dict.fromkeys(texts[i] for i in g)) for g in groups]

@@ -23,6 +23,7 @@ from .entries import check_evidence_sources, plain_evidence
 from .errors_map import dotted, suggest, to_scenario_error
 from .fields import MIN_RELATIVE_WIDTH, check_keys, decimal, exact, outcome, value_function
 from .fields import batna as batna_of
+from .noncoop import parse_constraints, parse_private_costs, parse_ratification, parse_shift
 from .schema import PartySpec, ScenarioSpec
 from .source import read_text
 from .yamlio import Path, line_of, load_yaml
@@ -208,7 +209,11 @@ def _build(
         # every party gets its cost (0 when not listed), so a scenario whose file lists a
         # cost of 0 and one that leaves it out are the same scenario
         costs = {n: float(c.costs.get(n, 0.0)) for n in party_names}
-        conflict = Conflict(outs, costs, plain_evidence(c.evidence))
+        # a private cost (issue 12) replaces the known one; its mean sets the reservation value
+        private = parse_private_costs(ctx, c.private_costs, parties, c.costs)
+        costs.update({n: dist.mean for n, dist in private.items()})
+        shift = parse_shift(ctx, c.shift, issues, sources)
+        conflict = Conflict(outs, costs, plain_evidence(c.evidence), private, shift)
     for p in parties:
         if isinstance(p.batna, BatnaConflict) and conflict is None:
             raise ctx.error(
@@ -230,11 +235,11 @@ def _build(
         )
     # ---- blocks parsed by their own modules (games, constraints, bargaining, ratification)
     games = _games(ctx, data, parties, proposals, sources, conflict is not None)
-    for key in ("constraints", "bargaining", "ratification"):
-        if data.get(key) not in (None, [], {}):
-            raise ctx.error((key,), f"{quote(key)} is not supported yet")
-    if spec.conflict is not None and (spec.conflict.private_costs or spec.conflict.shift):
-        raise ctx.error(("conflict",), "private_costs and shift are not supported yet")
+    from ..bargaining.options import parse_bargaining  # the bargaining block and recognition
+
+    bargaining, parties = parse_bargaining(ctx, data.get("bargaining"), parties, sources)
+    constraints = parse_constraints(ctx, spec.constraints, issues)
+    ratification = parse_ratification(ctx, data.get("ratification"), parties, issues, sources)
     # ---- end of the blocks
     for key, ev in spec.evidence.items():
         check_evidence_sources(ctx, ev, ("evidence", key), sources)
@@ -250,6 +255,9 @@ def _build(
         proposals=tuple(proposals),
         sources=sources,
         games=games,
+        bargaining=bargaining,
+        constraints=constraints,
+        ratification=ratification or None,
         notes=tuple(ctx.notes),
         raw=data,
         lines=lines,

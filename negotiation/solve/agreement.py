@@ -40,7 +40,10 @@ def deal_verdict(problem: Problem, slack: Optimum | None = None) -> tuple[bool, 
         veto = problem.veto
         if not veto.any():
             return True, 0.0
-        margins = (problem.U[:, veto] - problem.d[veto]).min(axis=1)
+        U = problem.U[problem.feasible] if problem.scenario.constraints else problem.U
+        if U.shape[0] == 0:
+            return False, float("-inf")
+        margins = (U[:, veto] - problem.d[veto]).min(axis=1)
         return bool(problem.agreement.any()), float(margins.max())
     slack = max_slack(problem) if slack is None else slack
     value = float(slack.values[0]) if slack is not None else float("-inf")

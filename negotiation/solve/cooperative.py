@@ -39,6 +39,9 @@ def ideal_point(problem: Problem) -> np.ndarray | None:
     P = len(problem.names)
     out = np.empty(P)
     for i in range(P):
+        if not problem.players[i]:
+            out[i] = np.nan  # a ratifier pseudo-party: no ideal (it does not bargain)
+            continue
         c = np.zeros(P)
         c[i] = 1.0
         opt = optimise(problem, [Stage("linear", c)])
@@ -50,14 +53,14 @@ def ideal_point(problem: Problem) -> np.ndarray | None:
 
 def _players(problem: Problem, ideal: np.ndarray | None) -> np.ndarray:
     """Veto parties with something to gain (``I_i - d_i > SURPLUS_TOL``)."""
-    players = problem.veto.copy()
+    players = problem.veto & problem.players  # ratifier pseudo-parties never bargain
     if ideal is not None:
         players &= (ideal - problem.d) > SURPLUS_TOL
     return players
 
 
 def _total(problem: Problem) -> Stage:
-    return Stage("linear", np.ones(len(problem.names)))
+    return Stage("linear", problem.players.astype(float))
 
 
 def _then_total(problem: Problem, stages: list[Stage]) -> list[Stage]:
@@ -237,7 +240,7 @@ def utilitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solutio
         empty.
     """
     players = _players(problem, ideal_point(problem) if ideal is None else ideal)
-    c = problem.veto.astype(float)
+    c = (problem.veto & problem.players).astype(float)
     stages = _then_total(problem, [Stage("linear", c), Stage("nash", players.astype(float))])
     return _finish(problem, "utilitarian", optimise(problem, stages))
 

@@ -126,7 +126,7 @@ def _grid_start(
     problem: Problem, stages: list[Stage], require_agreement: bool, fixed: dict[int, float] | None
 ) -> np.ndarray | None:
     """Coordinates of the best grid outcome, or ``None``."""
-    mask = problem.agreement.copy() if require_agreement else np.ones(problem.space.size, bool)
+    mask = problem.agreement.copy() if require_agreement else problem.feasible.copy()
     if fixed:
         X = problem.space.all_coordinates()
         for k, value in fixed.items():
@@ -163,6 +163,42 @@ def _locks(stage: Stage, crit: Criterion, value: float, u: np.ndarray) -> list[R
             a[i] = 1.0
             rows.append(row(a, None, float(u[i])))
     return rows
+
+
+def veto_rows(problem: Problem, parties, d: np.ndarray | None = None) -> list[Row]:
+    """Rows ``u_i >= d_i`` (slack ``FEAS_TOL (1 + |d_i|)``) for the party indices ``parties``
+    (``d``: the levels, default the reservation values)."""
+    d = problem.d if d is None else np.asarray(d, dtype=float)
+    rows = []
+    for i in parties:
+        a = np.zeros(len(problem.names))
+        a[int(i)] = 1.0
+        d_i = float(d[int(i)])
+        rows.append(Row(a, None, d_i, FEAS_TOL * (1.0 + abs(d_i))))
+    return rows
+
+
+def search(
+    problem: Problem,
+    crit: Criterion,
+    rows: list[Row],
+    start: np.ndarray | None = None,
+):
+    """Certified maximum of one criterion subject to ``rows`` and the scenario's linear
+    constraints, whatever ``problem.precision`` (:func:`negotiation.solve.bnb.maximise`).
+
+    For models built on the core (private information, commitment) that need their own
+    rows or reference points; returns a :class:`negotiation.solve.bnb.Search`.
+    """
+    return maximise(
+        problem.structure,
+        crit,
+        list(problem.constraint_rows) + list(rows),
+        problem.structure.utilities,
+        _allowed_combos(problem, None),
+        [] if start is None else [start],
+        polish=lambda cr, rw, x: polish(problem, cr, rw, x),
+    )
 
 
 def optimise(
@@ -207,13 +243,9 @@ def optimise(
     # optima of the relaxations, local polish), and a grid start would cost more
     # (a pass over every outcome) than it saves.
     combos = _allowed_combos(problem, fixed)
-    rows: list[Row] = []
+    rows: list[Row] = list(problem.constraint_rows)
     if require_agreement:
-        for i in np.flatnonzero(problem.veto):
-            a = np.zeros(len(problem.names))
-            a[i] = 1.0
-            d_i = float(problem.d[i])
-            rows.append(Row(a, None, d_i, FEAS_TOL * (1.0 + abs(d_i))))
+        rows += veto_rows(problem, np.flatnonzero(problem.veto))
     point, bounds, certs, nodes = start, [], [], 0
     for n_stage, stage in enumerate(stages):
         crit = stage.criterion(problem.d)
@@ -303,4 +335,14 @@ def _result(
     )
 
 
-__all__ = ["FEAS_TOL", "GRID_TIE", "LOCK_TOL", "Optimum", "Stage", "grid_optimum", "optimise"]
+__all__ = [
+    "FEAS_TOL",
+    "GRID_TIE",
+    "LOCK_TOL",
+    "Optimum",
+    "Stage",
+    "grid_optimum",
+    "optimise",
+    "search",
+    "veto_rows",
+]

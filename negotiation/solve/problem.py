@@ -48,6 +48,9 @@ class Problem:
     #: ``"exact"``: certified global optima over the continuous outcome space;
     #: ``"grid"``: best grid outcome only (fast; for sweeps and sensitivity screens).
     precision: str = "exact"
+    #: Names of pseudo-parties (ratifiers, :mod:`negotiation.bargaining.ratification`):
+    #: veto rows of the agreement set that are not players of the bargaining solutions.
+    pseudo: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.precision not in ("exact", "grid"):
@@ -93,9 +96,42 @@ class Problem:
         return issue_tables(self.scenario)
 
     @cached_property
+    def players(self) -> np.ndarray:
+        """Parties that bargain (every party but the ratifier pseudo-parties)."""
+        return np.array([n not in self.pseudo for n in self.names], dtype=bool)
+
+    @cached_property
+    def feasible(self) -> np.ndarray:
+        """Grid outcomes meeting the scenario's linear constraints (up to
+        :data:`negotiation.scenario.constraints.GRID_TOL`; all when there are none)."""
+        if not self.scenario.constraints:
+            return np.ones(self.space.size, dtype=bool)
+        from ..scenario.constraints import constraint_mask
+
+        return constraint_mask(self.scenario.constraints, self.space.all_coordinates())
+
+    @cached_property
+    def constraint_rows(self) -> list:
+        """The linear constraints as rows ``b . x >= r`` of the certified search (an
+        equality is two rows); exact up to the row's slack ``OFFER_SLACK (1 + |r|)``."""
+        from .bnb import Row
+
+        P = len(self.names)
+        rows = []
+        for c in self.scenario.constraints:
+            a = c.vector
+            if c.sense in (">=", "=="):
+                rows.append(Row(np.zeros(P), a, float(c.rhs)))
+            if c.sense in ("<=", "=="):
+                rows.append(Row(np.zeros(P), -a, -float(c.rhs)))
+        return rows
+
+    @cached_property
     def agreement(self) -> np.ndarray:
-        """Boolean mask of grid outcomes every veto party weakly prefers to its BATNA."""
-        return agreement_mask(self.U, self.d, self.veto)
+        """Boolean mask of grid outcomes every veto party weakly prefers to its BATNA
+        (and that meet the linear constraints)."""
+        mask = agreement_mask(self.U, self.d, self.veto)
+        return mask & self.feasible if self.scenario.constraints else mask
 
     @cached_property
     def _active(self) -> list[list[tuple[int, Any]]]:

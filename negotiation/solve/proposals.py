@@ -30,7 +30,9 @@ def evaluate_proposal(
     """Utilities, acceptance and distance to each solution of one proposal.
 
     A party *accepts* a proposal when it gets at least its reservation value;
-    the proposal is *in the agreement set* when every veto party accepts.
+    the proposal is *in the agreement set* when every veto party accepts and it
+    meets the scenario's linear constraints (one that breaks some is reported as
+    infeasible: ``violates`` lists them).
 
     Parameters
     ----------
@@ -56,6 +58,15 @@ def evaluate_proposal(
     names = problem.names
     accepts = u >= problem.d - AGREE_TOL
     point = Point(problem.space.decode(coords), {n: float(x) for n, x in zip(names, u)})
+    violates = None
+    if problem.scenario.constraints:
+        from ..scenario.constraints import GRID_TOL
+
+        violates = tuple(
+            c.text or c.describe([i.name for i in problem.space.issues])
+            for c in problem.scenario.constraints
+            if not c.holds(coords[None], GRID_TOL)[0]
+        )
     distance = {
         k: outcome_distance(problem, coords, s.coords)
         for k, s in solutions.items()
@@ -65,8 +76,9 @@ def evaluate_proposal(
         name=name,
         point=point,
         accepted_by=tuple(n for n, ok in zip(names, accepts) if ok),
-        in_agreement_set=bool(np.all(accepts[problem.veto])),
+        in_agreement_set=bool(np.all(accepts[problem.veto])) and not violates,
         surplus={n: float(x) for n, x in zip(names, u - problem.d)},
         distance=distance,
         source=source,
+        violates=violates,
     )

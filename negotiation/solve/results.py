@@ -225,9 +225,19 @@ class ProposalEvaluation:
     surplus: dict[str, float]
     distance: dict[str, float]
     source: Any = None
+    #: the scenario's linear constraints it breaks (their texts); ``None``: the scenario
+    #: has no constraints (the JSON then has no ``feasible`` key)
+    violates: tuple[str, ...] | None = None
+
+    @property
+    def feasible(self) -> bool:
+        """Does it meet every linear constraint of the scenario?"""
+        return not self.violates
 
     def __repr__(self) -> str:
         verdict = "in the agreement set" if self.in_agreement_set else "vetoed"
+        if not self.feasible:
+            verdict = "infeasible"
         return (
             f"ProposalEvaluation({self.name!r}, {verdict}, accepted by "
             f"{', '.join(self.accepted_by) or 'nobody'})"
@@ -241,4 +251,7 @@ class ProposalEvaluation:
         out["distance"] = {k: _num(v) for k, v in self.distance.items()}
         if self.source is not None:
             out["source"] = self.source
+        if self.violates is not None:
+            out["feasible"] = self.feasible
+            out["violates"] = list(self.violates)
         return out
