@@ -209,7 +209,7 @@ def test_seeded_solutions_are_the_cooperative_solutions():
             want, got = f(pb, ideal=ideal), seeded.solution(pb, name, ideal)
             assert got is not None and want is not None
             assert got.to_dict() == want.to_dict(), (path, name)
-            assert [s.kind for s in seeded.stages_of(pb, name, ideal)]
+            assert [s.kind for s in co.solution_stages(pb, name, ideal)]
 
 
 def test_replace_all_is_scenario_replace():

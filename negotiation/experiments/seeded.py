@@ -27,10 +27,9 @@ seeded results against :func:`negotiation.analyse` on sampled points.
 Scenarios with linear ``constraints`` never come here (the evaluator gives them
 the full analysis); a ``ratification`` block does not change these searches (the
 ratification analysis solves its own problem, with ratifiers as pseudo-parties).
-The stage lists are those of :mod:`negotiation.solve.cooperative` (Nash 1950;
-Roth 1979, ch. 2; Kalai & Smorodinsky 1975; Kalai 1977); a test compares
-every solution here with the one there, so a change there cannot go
-unnoticed.
+The solutions are :func:`negotiation.solve.cooperative.solve_named` with a
+start (Nash 1950; Roth 1979, ch. 2; Kalai & Smorodinsky 1975; Kalai 1977):
+their stage lists have one home.
 """
 
 from __future__ import annotations
@@ -39,8 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from ..solve.agreement import point_of
-from ..solve.cooperative import SURPLUS_TOL
+from ..solve.cooperative import solve_named
 from ..solve.optimize import Optimum, Stage, optimise
 from ..solve.problem import Problem
 from ..solve.results import IssueRange, Solution
@@ -99,62 +97,12 @@ def party_end(problem: Problem, i: int, sign: float, start: np.ndarray | None = 
     return float(opt.utilities[i]) if opt is not None else float("nan")
 
 
-def _bargainers(problem: Problem) -> np.ndarray:
-    """The parties that bargain (all, unless the core marks ratifier pseudo-parties)."""
-    players = getattr(problem, "players", None)
-    return np.ones(len(problem.names), dtype=bool) if players is None else np.asarray(players)
-
-
-def _players(problem: Problem, ideal: np.ndarray) -> np.ndarray:
-    """Veto parties with something to gain (``I_i - d_i > SURPLUS_TOL``)."""
-    return problem.veto & _bargainers(problem) & ((ideal - problem.d) > SURPLUS_TOL)
-
-
-def _then_total(problem: Problem, stages: list[Stage]) -> list[Stage]:
-    """The bargainers' total as the last tie-break unless a Nash stage over every party
-    already fixes every utility."""
-    nash = stages[0].kind == "nash" and bool(np.all(stages[0].c > 0))
-    return stages if nash else stages + [Stage("linear", _bargainers(problem).astype(float))]
-
-
-def stages_of(problem: Problem, name: str, ideal: np.ndarray) -> list[Stage]:
-    """The lexicographic criteria of solution ``name`` (see the module notes)."""
-    players = _players(problem, ideal)
-    if name in ("nash", "weighted_nash"):
-        a = np.ones(len(problem.names)) if name == "nash" else np.asarray(problem.power, float)
-        return _then_total(problem, [Stage("nash", np.where(players, a, 0.0))])
-    if name == "kalai_smorodinsky":
-        scale = np.where(players, 1.0 / np.where(players, ideal - problem.d, 1.0), 0.0)
-        return _then_total(problem, [Stage("maximin", scale), Stage("linear", scale)])
-    if name == "egalitarian":
-        c = players.astype(float)
-        return _then_total(problem, [Stage("maximin", c), Stage("linear", c)])
-    if name == "utilitarian":
-        c = (problem.veto & _bargainers(problem)).astype(float)
-        return _then_total(problem, [Stage("linear", c), Stage("nash", players.astype(float))])
-    raise KeyError(name)
-
-
 def solution(
     problem: Problem, name: str, ideal: np.ndarray, start: np.ndarray | None = None
 ) -> Solution | None:
-    """Solution ``name`` of :mod:`negotiation.solve.cooperative`, searched from ``start``."""
-    opt = optimise(problem, stages_of(problem, name, ideal), start=start)
-    if opt is None:
-        return None
-    p = point_of(problem, opt)
-    return Solution(
-        p.outcome,
-        p.utilities,
-        name=name,
-        exact=opt.certified,
-        message=opt.message,
-        coords=opt.coords,
-        certified=opt.certified,
-        criterion=float(opt.values[0]) if opt.values else float("nan"),
-        bound=float(opt.bound),
-        precision=problem.precision,
-    )
+    """Solution ``name`` of :mod:`negotiation.solve.cooperative`, searched from ``start``
+    (its stage lists live there only: :func:`~negotiation.solve.cooperative.solution_stages`)."""
+    return solve_named(problem, name, ideal=ideal, start=start)
 
 
 def solutions(
@@ -171,4 +119,4 @@ def solutions(
     }
 
 
-__all__ = ["issue_range", "max_slack", "party_end", "solution", "solutions", "stages_of"]
+__all__ = ["issue_range", "max_slack", "party_end", "solution", "solutions"]

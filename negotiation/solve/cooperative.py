@@ -87,6 +87,50 @@ def _finish(problem: Problem, name: str, opt: Optimum | None) -> Solution | None
     )
 
 
+def solution_stages(
+    problem: Problem, name: str, ideal: np.ndarray, weights: np.ndarray | None = None
+) -> list[Stage]:
+    """The lexicographic criteria of the solution ``name`` (the one home of these lists).
+
+    ``name`` is ``nash`` (exponents ``weights``, default 1), ``weighted_nash``
+    (exponents = powers), ``kalai_smorodinsky``, ``egalitarian`` or
+    ``utilitarian``; ``ideal`` is the ideal point (:func:`ideal_point`).
+    """
+    players = _players(problem, ideal)
+    if name in ("nash", "weighted_nash"):
+        if weights is None:
+            weights = problem.power if name == "weighted_nash" else np.ones(len(problem.names))
+        c = np.where(players, np.asarray(weights, dtype=float), 0.0)
+        return _then_total(problem, [Stage("nash", c)])
+    if name == "kalai_smorodinsky":
+        scale = np.where(players, 1.0 / np.where(players, ideal - problem.d, 1.0), 0.0)
+        return _then_total(problem, [Stage("maximin", scale), Stage("linear", scale)])
+    if name == "egalitarian":
+        c = players.astype(float)
+        return _then_total(problem, [Stage("maximin", c), Stage("linear", c)])
+    if name == "utilitarian":
+        c = (problem.veto & problem.players).astype(float)
+        return _then_total(problem, [Stage("linear", c), Stage("nash", players.astype(float))])
+    raise KeyError(f"no solution {name!r}; solutions: {', '.join(SOLUTIONS)}")
+
+
+def solve_named(
+    problem: Problem,
+    name: str,
+    *,
+    ideal: np.ndarray | None = None,
+    start: np.ndarray | None = None,
+) -> Solution | None:
+    """The solution ``name`` (see :func:`solution_stages`), its search started from the
+    outcome ``start`` when given (a first incumbent: it can only speed the search up)."""
+    ideal = ideal_point(problem) if ideal is None else ideal
+    if ideal is None:
+        return None
+    return _finish(
+        problem, name, optimise(problem, solution_stages(problem, name, ideal), start=start)
+    )
+
+
 def nash_bargaining(
     problem: Problem,
     *,
@@ -122,10 +166,11 @@ def nash_bargaining(
     name : str
         The solution's key in the report.
     """
-    players = _players(problem, ideal_point(problem) if ideal is None else ideal)
-    a = np.ones(len(problem.names)) if weights is None else np.asarray(weights, dtype=float)
-    c = np.where(players, a, 0.0)
-    return _finish(problem, name, optimise(problem, _then_total(problem, [Stage("nash", c)])))
+    ideal = ideal_point(problem) if ideal is None else ideal
+    if ideal is None:
+        return None
+    stages = solution_stages(problem, "nash", ideal, weights)
+    return _finish(problem, name, optimise(problem, stages))
 
 
 def weighted_nash(problem: Problem, *, ideal: np.ndarray | None = None) -> Solution | None:
@@ -179,13 +224,7 @@ def kalai_smorodinsky(problem: Problem, *, ideal: np.ndarray | None = None) -> S
         ``criterion``, ``bound``, ``gap``); ``None`` when the agreement set is
         empty.
     """
-    ideal = ideal_point(problem) if ideal is None else ideal
-    if ideal is None:
-        return None
-    players = _players(problem, ideal)
-    scale = np.where(players, 1.0 / np.where(players, ideal - problem.d, 1.0), 0.0)
-    stages = _then_total(problem, [Stage("maximin", scale), Stage("linear", scale)])
-    return _finish(problem, "kalai_smorodinsky", optimise(problem, stages))
+    return solve_named(problem, "kalai_smorodinsky", ideal=ideal)
 
 
 def egalitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solution | None:
@@ -210,10 +249,7 @@ def egalitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solutio
         ``criterion``, ``bound``, ``gap``); ``None`` when the agreement set is
         empty.
     """
-    players = _players(problem, ideal_point(problem) if ideal is None else ideal)
-    c = players.astype(float)
-    stages = _then_total(problem, [Stage("maximin", c), Stage("linear", c)])
-    return _finish(problem, "egalitarian", optimise(problem, stages))
+    return solve_named(problem, "egalitarian", ideal=ideal)
 
 
 def utilitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solution | None:
@@ -239,10 +275,7 @@ def utilitarian(problem: Problem, *, ideal: np.ndarray | None = None) -> Solutio
         ``criterion``, ``bound``, ``gap``); ``None`` when the agreement set is
         empty.
     """
-    players = _players(problem, ideal_point(problem) if ideal is None else ideal)
-    c = (problem.veto & problem.players).astype(float)
-    stages = _then_total(problem, [Stage("linear", c), Stage("nash", players.astype(float))])
-    return _finish(problem, "utilitarian", optimise(problem, stages))
+    return solve_named(problem, "utilitarian", ideal=ideal)
 
 
 def all_solutions(
