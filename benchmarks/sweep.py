@@ -295,8 +295,14 @@ def main() -> int:
     result["machine"]["main_peak_rss_mb"] = round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
     )
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists():  # a run of some steps keeps the other steps' last results
+        kept = json.loads(out.read_text())
+        kept.update({k: v for k, v in result.items() if k not in ("machine", "case")})
+        kept[f"machine_{'_'.join(steps)}"] = result["machine"]
+        result = kept
+    out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}")
     return 0
 
