@@ -64,3 +64,17 @@ def test_private_costs_need_evidence(berlin_raw):
         {"assumption": True, "note": "centred on the known estimate", "range": [0.01, 0.12]}
     ]
     assert not any("private_costs" in g for g in gaps(raw))
+
+
+def test_annex_rows_show_the_new_parameters_with_their_values():
+    """The annex (and the scenario pages) list discounts, recognition, ratifiers and the
+    bargaining block with their values, next to their evidence."""
+    from negotiation.brief.annex import parameter_rows
+
+    report = ng.analyse(ng.load_scenario(BERLIN), precision="grid")
+    rows = {(r[0], r[1]): r[2] for r in parameter_rows(report) if r[2]}
+    assert rows[("russia", "discount")] == "0.97"
+    assert rows[("us", "recognition")] == "0.45"
+    assert rows[("ratification us.senate", "thresholds")] == "uniform [0.55, 0.95]"
+    assert rows[("ratification ukraine.referendum", "pass")] == "0.5"
+    assert rows[("bargaining", "breakdown")] == "0.02"

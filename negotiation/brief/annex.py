@@ -53,6 +53,11 @@ def value_text(report: Report, party: Party, parameter: str) -> str:
         return short(party.power)
     if head == "veto":
         return "yes" if party.veto else "no"
+    if head == "recognition" and party.recognition is not None:
+        return short(party.recognition)  # as loaded (normalised when every party gives one)
+    if head in ("discount", "outside_option", "capability"):
+        v = getattr(party, head)
+        return "" if v is None else short(v)
     return ""
 
 
@@ -114,6 +119,30 @@ def parameter_rows(report: Report) -> list[Row]:
             for e in entries(sub) or [{}]:
                 text, conf = entry_text(report, e) if e else ("no evidence given", "none")
                 rows.append(("conflict", str(key), "", text, conf))
+    for r in s.ratification or ():
+        for key, sub in _grouped(r.evidence, "ratifier") or [("ratifier", None)]:
+            val = (
+                f"{r.thresholds.kind} {list(r.thresholds.params)}"
+                if key == "thresholds"
+                else short(r.pass_share)
+                if key == "pass"
+                else ""
+            )
+            for j, e in enumerate(entries(sub) or [{}]):
+                text, conf = entry_text(report, e) if e else ("no evidence given", "none")
+                rows.append((f"ratification {r.key}", str(key), val if j == 0 else "", text, conf))
+    if s.bargaining is not None:
+        b = s.bargaining
+        values = {
+            "breakdown": short(b.breakdown),
+            "discount": "" if b.discount is None else short(b.discount),
+        }
+        for key, sub in _grouped(b.evidence, "bargaining"):
+            for j, e in enumerate(entries(sub)):
+                text, conf = entry_text(report, e)
+                rows.append(
+                    ("bargaining", str(key), values.get(key, "") if j == 0 else "", text, conf)
+                )
     for prop in s.proposals:
         for e in entries(prop.evidence) or [{}]:
             text, conf = entry_text(report, e) if e else ("no evidence given", "none")
