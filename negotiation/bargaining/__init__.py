@@ -12,7 +12,7 @@ from typing import Any
 #: ``bargaining`` block without importing the solvers, and so without scipy).
 _WHERE = {
     "BaronFerejohn": "baron_ferejohn",
-    "Quota": "baron_ferejohn",
+    "Quota": "options",
     "Commitment": "commitment",
     "commitment_problem": "commitment",
     "ConflictResult": "conflict",

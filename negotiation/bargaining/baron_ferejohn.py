@@ -48,41 +48,11 @@ import numpy as np
 
 from . import stationary as st
 from .frontier import Frontier
+from .options import Quota
 from .stationary import Choice
 
 MAX_COALITIONS = 4096  # options over all proposers
 WARM_STEPS = 20  # damped best-response iterations before the solvers
-
-
-@dataclass(frozen=True)
-class Quota:
-    """Which coalitions pass an offer.
-
-    ``kind``: ``"unanimity"`` (every party), ``"majority"`` (more than half),
-    ``"k"`` (at least ``k`` parties) or ``"veto_plus"`` (every veto party and
-    at least ``k`` parties that have no veto). The proposer is always a member.
-    """
-
-    kind: str
-    k: int = 0
-
-    def wins(self, members: frozenset[int], n: int, veto: frozenset[int]) -> bool:
-        if self.kind == "unanimity":
-            return len(members) == n
-        if self.kind == "majority":
-            return 2 * len(members) > n
-        if self.kind == "k":
-            return len(members) >= self.k
-        return veto <= members and len(members - veto) >= self.k
-
-    def label(self) -> str:
-        if self.kind in ("unanimity", "majority"):
-            return self.kind
-        if self.kind == "k":
-            return f"any {self.k} parties"
-        if self.k == 0:
-            return "every veto party"
-        return f"every veto party plus {self.k} other" + ("s" if self.k != 1 else "")
 
 
 def minimal_winning(i: int, n: int, quota: Quota, veto: Sequence[int]) -> list[tuple[int, ...]]:

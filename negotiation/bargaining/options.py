@@ -24,7 +24,6 @@ from typing import Any
 from ..errors import quote
 from ..model.scenario import Party
 from ..scenario.schema import Evidence, Spec
-from .baron_ferejohn import Quota
 
 PROB_TOL = 1e-6
 
@@ -36,6 +35,37 @@ class _EvidenceBlock(Spec):
 
 
 KEYS = ("parties", "breakdown", "discount", "quota", "evidence")
+
+
+@dataclass(frozen=True)
+class Quota:
+    """Which coalitions pass an offer.
+
+    ``kind``: ``"unanimity"`` (every party), ``"majority"`` (more than half),
+    ``"k"`` (at least ``k`` parties) or ``"veto_plus"`` (every veto party and
+    at least ``k`` parties that have no veto). The proposer is always a member.
+    """
+
+    kind: str
+    k: int = 0
+
+    def wins(self, members: frozenset[int], n: int, veto: frozenset[int]) -> bool:
+        if self.kind == "unanimity":
+            return len(members) == n
+        if self.kind == "majority":
+            return 2 * len(members) > n
+        if self.kind == "k":
+            return len(members) >= self.k
+        return veto <= members and len(members - veto) >= self.k
+
+    def label(self) -> str:
+        if self.kind in ("unanimity", "majority"):
+            return self.kind
+        if self.kind == "k":
+            return f"any {self.k} parties"
+        if self.k == 0:
+            return "every veto party"
+        return f"every veto party plus {self.k} other" + ("s" if self.k != 1 else "")
 
 
 @dataclass(frozen=True)
