@@ -42,9 +42,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from oracle import FEAS, SOLUTION_NAMES, Oracle, criterion  # noqa: E402
 
 DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
-# 30 by default: inside the full suite one run of these problems took 220 s of the 9-minute
-# CI budget (25 to 40 s alone); the deep profile keeps the 500 of the campaign.
-N_DEFAULT, N_DEEP = 30, 500
+N_DEFAULT, N_DEEP = 50, 500
 #: outcomes in the oracle's dense grid (continuous issues x discrete combinations)
 ORACLE_BUDGET = 120_000 if DEEP else 30_000
 
