@@ -1,11 +1,9 @@
 """The certified searches of one point, each given a first incumbent.
 
-A small layer on :func:`negotiation.solve.optimize.optimise` (the public
-entry of the certified core): the same stages as
-:func:`negotiation.solve.agreement.max_slack`, the range searches of
-:func:`negotiation.solve.agreement.bargaining_range` and the five solutions
-of :mod:`negotiation.solve.cooperative`, with a ``start`` outcome for each
-search. ``optimise`` offers the start to the branch and bound as its first
+The searches of :mod:`negotiation.solve.agreement` (``max_slack``,
+``issue_range``, ``party_end``: the parts of ``bargaining_range``) and the five
+solutions of :mod:`negotiation.solve.cooperative`, each called with a
+``start`` outcome. ``optimise`` offers the start to the branch and bound as its first
 incumbent (ignored when it is not feasible) and polishes it; a good one
 prunes most nodes before their (costly) relaxations are solved.
 
@@ -38,63 +36,17 @@ from typing import Any
 
 import numpy as np
 
+from ..solve import agreement
+from ..solve.agreement import issue_range, max_slack
 from ..solve.cooperative import solve_named
-from ..solve.optimize import Optimum, Stage, optimise
 from ..solve.problem import Problem
-from ..solve.results import IssueRange, Solution
-
-
-def max_slack(problem: Problem, start: np.ndarray | None = None) -> Optimum | None:
-    """The outcome with the largest smallest veto surplus (as ``agreement.max_slack``)."""
-    c = problem.veto.astype(float)
-    stages = [Stage("maximin", c), Stage("linear", c)]
-    return optimise(problem, stages, require_agreement=False, start=start)
-
-
-def issue_range(problem: Problem, k: int, start: np.ndarray | None = None) -> IssueRange:
-    """Issue ``k``'s entry of ``bargaining_range`` (a continuous issue's two ends, or
-    the levels of a discrete one some agreement uses)."""
-    issue = problem.space.issues[k]
-    P, K = len(problem.names), len(problem.space.issues)
-    zero_c = np.zeros(P)
-    if issue.continuous:
-        issue_ok = True
-        bounds, gaps = [], []
-        for sign in (-1.0, 1.0):
-            e = np.zeros(K)
-            e[k] = sign
-            opt = optimise(problem, [Stage("linear", zero_c, e)], start=start)
-            ok = opt is not None and opt.certified
-            issue_ok &= ok
-            bounds.append(float(opt.coords[k]) if opt is not None else float("nan"))
-            gaps.append(opt.gap if opt is not None else float("nan"))
-        return IssueRange(
-            issue.name, min=bounds[0], max=bounds[1], certified=issue_ok, gap=max(gaps)
-        )
-    levels = []
-    on_grid = set(
-        np.unique(problem.space.coordinates(np.flatnonzero(problem.agreement))[:, k])
-        .astype(int)
-        .tolist()
-    )
-    for j, level in enumerate(issue.level_names):
-        if j in on_grid:
-            levels.append(level)
-            continue
-        if problem.precision == "grid":
-            continue
-        if optimise(problem, [Stage("linear", zero_c)], fixed={k: float(j)}) is not None:
-            levels.append(level)
-    return IssueRange(issue.name, levels=tuple(levels), certified=problem.precision != "grid")
+from ..solve.results import Solution
 
 
 def party_end(problem: Problem, i: int, sign: float, start: np.ndarray | None = None) -> float:
     """Party ``i``'s smallest (``sign=-1``) or largest (``+1``) utility over the
-    agreement set (``nan``: none)."""
-    c = np.zeros(len(problem.names))
-    c[i] = sign
-    opt = optimise(problem, [Stage("linear", c)], start=start)
-    return float(opt.utilities[i]) if opt is not None else float("nan")
+    agreement set (``nan``: none); :func:`negotiation.solve.agreement.party_end`."""
+    return agreement.party_end(problem, i, sign, start)[0]
 
 
 def solution(

@@ -22,11 +22,57 @@ def point_of(problem: Problem, opt: Optimum) -> Point:
     )
 
 
-def max_slack(problem: Problem) -> Optimum | None:
-    """Outcome maximising the smallest veto surplus ``min_i (u_i - d_i)``."""
+def max_slack(problem: Problem, start: np.ndarray | None = None) -> Optimum | None:
+    """Outcome maximising the smallest veto surplus ``min_i (u_i - d_i)`` (searched from
+    the outcome ``start`` when given)."""
     c = problem.veto.astype(float)
     stages = [Stage("maximin", c), Stage("linear", c)]
-    return optimise(problem, stages, require_agreement=False)
+    return optimise(problem, stages, require_agreement=False, start=start)
+
+
+def issue_range(problem: Problem, k: int, start: np.ndarray | None = None) -> IssueRange:
+    """Issue ``k``'s part of the bargaining range: a continuous issue's two certified
+    ends, or the levels of a discrete issue that some agreement uses."""
+    issue = problem.space.issues[k]
+    P, K = len(problem.names), len(problem.space.issues)
+    zero_c = np.zeros(P)
+    if issue.continuous:
+        bounds, gaps, ok = [], [], True
+        for sign in (-1.0, 1.0):
+            e = np.zeros(K)
+            e[k] = sign
+            opt = optimise(problem, [Stage("linear", zero_c, e)], start=start)
+            ok &= opt is not None and opt.certified
+            bounds.append(float(opt.coords[k]) if opt is not None else float("nan"))
+            gaps.append(opt.gap if opt is not None else float("nan"))
+        return IssueRange(issue.name, min=bounds[0], max=bounds[1], certified=ok, gap=max(gaps))
+    on_grid = set(
+        np.unique(problem.space.coordinates(np.flatnonzero(problem.agreement))[:, k])
+        .astype(int)
+        .tolist()
+    )
+    levels = []
+    for j, level in enumerate(issue.level_names):
+        # a level is in the range if some agreement uses it: the grid shows most;
+        # for the others, look for one between grid points
+        if j in on_grid:
+            levels.append(level)
+        elif problem.precision != "grid" and (
+            optimise(problem, [Stage("linear", zero_c)], fixed={k: float(j)}) is not None
+        ):
+            levels.append(level)
+    return IssueRange(issue.name, levels=tuple(levels), certified=problem.precision != "grid")
+
+
+def party_end(problem: Problem, i: int, sign: float, start: np.ndarray | None = None):
+    """Party ``i``'s smallest (``sign=-1``) or largest (``+1``) utility over the agreement
+    set, as ``(value, certified)`` (``nan``: no agreement)."""
+    c = np.zeros(len(problem.names))
+    c[i] = sign
+    opt = optimise(problem, [Stage("linear", c)], start=start)
+    if opt is None:
+        return float("nan"), False
+    return float(opt.utilities[i]), bool(opt.certified)
 
 
 def deal_verdict(problem: Problem, slack: Optimum | None = None) -> tuple[bool, float]:
@@ -88,55 +134,15 @@ def bargaining_range(problem: Problem) -> BargainingRange:
     if not deal:
         return BargainingRange(False, reservation, {}, {}, slack_value, closest, grid_points, exact)
     issues: dict[str, IssueRange] = {}
-    P, K = len(names), len(problem.space.issues)
-    zero_c = np.zeros(P)
     for k, issue in enumerate(problem.space.issues):
-        issue_ok = True
+        issues[issue.name] = r = issue_range(problem, k, seed)
         if issue.continuous:
-            bounds, gaps = [], []
-            for sign in (-1.0, 1.0):
-                e = np.zeros(K)
-                e[k] = sign
-                opt = optimise(problem, [Stage("linear", zero_c, e)], start=seed)
-                ok = opt is not None and opt.certified
-                exact &= ok
-                issue_ok &= ok
-                bounds.append(float(opt.coords[k]) if opt is not None else float("nan"))
-                gaps.append(opt.gap if opt is not None else float("nan"))
-            issues[issue.name] = IssueRange(
-                issue.name, min=bounds[0], max=bounds[1], certified=issue_ok, gap=max(gaps)
-            )
-        else:
-            levels = []
-            on_grid = set(
-                np.unique(problem.space.coordinates(np.flatnonzero(problem.agreement))[:, k])
-                .astype(int)
-                .tolist()
-            )
-            for j, level in enumerate(issue.level_names):
-                # a level is in the range if some agreement uses it: the grid shows most;
-                # for the others, look for one between grid points
-                if j in on_grid:
-                    levels.append(level)
-                    continue
-                if problem.precision == "grid":
-                    continue
-                opt = optimise(problem, [Stage("linear", zero_c)], fixed={k: float(j)})
-                if opt is not None:
-                    levels.append(level)
-            issues[issue.name] = IssueRange(
-                issue.name, levels=tuple(levels), certified=problem.precision != "grid"
-            )
+            exact &= r.certified
     parties: dict[str, tuple[float, float]] = {}
     for i, n in enumerate(names):
-        ends = []
-        for sign in (-1.0, 1.0):
-            c = np.zeros(P)
-            c[i] = sign
-            opt = optimise(problem, [Stage("linear", c)], start=seed)
-            exact &= opt is not None and opt.certified
-            ends.append(float(opt.utilities[i]) if opt is not None else float("nan"))
-        parties[n] = (ends[0], ends[1])
+        (lo, ok_lo), (hi, ok_hi) = (party_end(problem, i, sign, seed) for sign in (-1.0, 1.0))
+        exact &= ok_lo and ok_hi
+        parties[n] = (lo, hi)
     return BargainingRange(
         True, reservation, issues, parties, slack_value, closest, grid_points, exact
     )
