@@ -36,19 +36,12 @@ def weighted_mean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def compromise(table: ActorTable) -> dict[str, IssueForecast]:
     """Equation (1) on every issue of ``table``."""
-    out = {}
-    for issue in table.issues:
-        f = float(weighted_mean(issue.position, issue.weight)[0])
-        ok = np.isfinite(f)
-        out[issue.name] = IssueForecast(
-            KEY,
-            issue.name,
-            f if ok else None,
-            level=issue.nearest_level(f) if ok else None,
-            between=issue.between_levels(f) if ok else None,
-            message="" if ok else "degenerate: no actor has weight on this issue",
+    return {
+        issue.name: IssueForecast.static(
+            KEY, issue, float(weighted_mean(issue.position, issue.weight)[0])
         )
-    return out
+        for issue in table.issues
+    }
 
 
 __all__ = ["compromise", "weighted_mean"]

@@ -48,7 +48,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .actors import ActorTable
-from .results import IssueForecast
+from .results import DEGENERATE, IssueForecast
 
 KEY = "exchange"
 #: Tables with more issues than this are not run (the pairs of issues grow as its square).
@@ -174,9 +174,7 @@ def exchange(table: ActorTable, options: ExchangeOptions | None = None) -> dict[
     out = {}
     for k, issue in enumerate(table.issues):
         if not np.any(issue.weight > 0):
-            out[issue.name] = IssueForecast(
-                KEY, issue.name, None, message="degenerate: no actor has weight on this issue"
-            )
+            out[issue.name] = IssueForecast(KEY, issue.name, None, message=DEGENERATE)
             continue
         idx = [row[a] for a in issue.actors]
         path = xs[:, idx, k] * span[k] + lo[k]

@@ -70,7 +70,7 @@ import numpy as np
 from . import CHOICE, CONFRONTATION, PERSPECTIVE, PROBABILITY, RISK
 from .actors import ActorTable, IssueActors
 from .median import weighted_median
-from .results import IssueForecast
+from .results import DEGENERATE, IssueForecast
 from .votes import win_probability
 
 KEY = "expected_utility"
@@ -341,9 +341,7 @@ def _issue_result(issue: IssueActors, run: EURun, b: int, opt: EUOptions) -> Iss
     n = int(run.rounds[b])
     f = float(run.forecast[b])
     if not np.isfinite(f):
-        return IssueForecast(
-            KEY, issue.name, None, message="degenerate: no actor has weight on this issue"
-        )
+        return IssueForecast(KEY, issue.name, None, message=DEGENERATE)
     path = run.path[: n + 1, b, :]
     message = ""
     if not run.converged[b]:

@@ -24,6 +24,9 @@ def _num(v: float | None) -> float | None:
     return None if v is None or not math.isfinite(v) else float(v)
 
 
+DEGENERATE = "degenerate: no actor has weight on this issue"
+
+
 @dataclass(frozen=True, eq=False)
 class IssueForecast:
     """One model's forecast on one issue.
@@ -72,6 +75,22 @@ class IssueForecast:
     converged: bool | None = None
     message: str = ""
     between: tuple[str, str] | None = None
+
+    @classmethod
+    def static(cls, model: str, issue: Any, value: float) -> IssueForecast:
+        """The forecast of a one-shot model (compromise, median) on ``issue`` (an
+        :class:`~negotiation.forecast.actors.Issue`): its value, the nearest level or the
+        tie, or "degenerate" when ``value`` is not finite."""
+        value = float(value)
+        if not math.isfinite(value):
+            return cls(model, issue.name, None, message=DEGENERATE)
+        return cls(
+            model,
+            issue.name,
+            float(value),
+            level=issue.nearest_level(value),
+            between=issue.between_levels(value),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"forecast": _num(self.forecast)}
